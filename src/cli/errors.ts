@@ -1,0 +1,6 @@
+// The error the CLI prints as one line with exit code 2: bad usage or bad input.
+export class UsageError extends Error {}
+
+export const EXIT_NOTHING_FOUND = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;

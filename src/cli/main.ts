@@ -1,0 +1,268 @@
+#!/usr/bin/env node
+// The kcompat command: parses arguments, gathers facts and inputs, runs the core, prints a
+// formatter's output and exits 0 (nothing found), 1 (findings) or 2 (usage or input error).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Command, CommanderError, Option } from 'commander';
+import { check, diagnose } from '../core/diagnose.js';
+import {
+  componentFact,
+  FactInputError,
+  FactsFileSchema,
+  kernelFacts,
+  mergeFacts,
+  type Facts,
+} from '../core/facts.js';
+import { hasActionableFindings, type Report } from '../core/report.js';
+import { collectKernelFacts } from '../host/kernel.js';
+import { runConformance } from '../kb/conformance.js';
+import { formatProblem, KbLoadError, loadKnowledgeBase, userKbDirs, type KnowledgeBase } from '../kb/load.js';
+import { formatJson } from '../report/json.js';
+import { formatKnownIssue } from '../report/kb-entry.js';
+import { formatMarkdown } from '../report/markdown.js';
+import { formatText } from '../report/text.js';
+import { EXIT_FINDINGS, EXIT_NOTHING_FOUND, EXIT_USAGE, UsageError } from './errors.js';
+import { readInputs } from './input.js';
+
+const require = createRequire(import.meta.url);
+const VERSION = (require('../../package.json') as { version: string }).version;
+
+const FORMATS = ['text', 'json', 'markdown'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface CommonOptions {
+  format: Format;
+  kb: string[];
+  kernel?: string;
+  with: string[];
+  facts?: string;
+  probe: boolean;
+  color?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function addFactOptions(command: Command): Command {
+  return command
+    .option('--kernel <release>', 'plan for this kernel release (uname -r), e.g. 5.10.0-26-amd64')
+    .option('--with <name@version>', 'plan with this component version, e.g. crun@1.14.0 (repeatable)', collect, [])
+    .option('--facts <file>', 'read facts from a JSON file (the output of kcompat probe --format json)')
+    .option('--no-probe', 'do not read facts from this host');
+}
+
+function addOutputOptions(command: Command): Command {
+  return command
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
+    .option('--kb <dir>', 'also load known issues from this directory (repeatable; also KCOMPAT_KB)', collect, [])
+    .option('--color', 'force colour')
+    .option('--no-color', 'never colour');
+}
+
+function loadKb(dirs: readonly string[]): KnowledgeBase {
+  try {
+    return loadKnowledgeBase(userKbDirs(dirs));
+  } catch (error) {
+    if (error instanceof KbLoadError) {
+      const [first, ...rest] = error.problems;
+      throw new UsageError(
+        `invalid knowledge base: ${formatProblem(first!)}${rest.length ? ` (and ${rest.length} more; run kcompat kb lint)` : ''}`,
+      );
+    }
+    throw error;
+  }
+}
+
+function readFactsFile(path: string): Facts {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--facts ${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--facts ${path}: not JSON (${(error as Error).message})`);
+  }
+  const parsed = FactsFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UsageError(`--facts ${path}: not a facts file (${issue.path.join('.') || 'top level'}: ${issue.message})`);
+  }
+  return 'facts' in parsed.data && typeof parsed.data.facts === 'object' && 'schemaVersion' in parsed.data
+    ? (parsed.data.facts as Facts)
+    : (parsed.data as Facts);
+}
+
+/** Facts in layers: the host (unless --no-probe), then --facts, then --kernel and --with. */
+function gatherFacts(options: CommonOptions): Facts {
+  const layers: Facts[] = [];
+  if (options.probe && !options.facts) layers.push(collectKernelFacts());
+  if (options.facts) layers.push(readFactsFile(options.facts));
+  if (options.kernel) layers.push(kernelFacts(options.kernel, '--kernel'));
+  try {
+    for (const spec of options.with) layers.push(componentFact(spec, '--with'));
+  } catch (error) {
+    if (error instanceof FactInputError) throw new UsageError(error.message);
+    throw error;
+  }
+  return mergeFacts(...layers);
+}
+
+function useColor(options: { color?: boolean }): boolean {
+  if (options.color !== undefined) return options.color;
+  return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+}
+
+function render(report: Report, options: CommonOptions): string {
+  switch (options.format) {
+    case 'json':
+      return formatJson(report);
+    case 'markdown':
+      return formatMarkdown(report);
+    case 'text':
+      return formatText(report, { color: useColor(options) });
+  }
+}
+
+function finish(report: Report, options: CommonOptions): number {
+  process.stdout.write(render(report, options));
+  return hasActionableFindings(report) ? EXIT_FINDINGS : EXIT_NOTHING_FOUND;
+}
+
+const EXAMPLES_WHY = `
+Examples:
+  kcompat why containerd.log
+  journalctl -u containerd | kcompat why
+  kcompat why --no-probe --kernel 5.10.0-26-amd64 --with crun@1.14.0 error.txt
+  kcompat why --format json kubelet.log.gz`;
+
+const EXAMPLES_CHECK = `
+Examples:
+  kcompat check
+  kcompat check --no-probe --kernel 5.10.0-26-amd64 --with crun@1.14.0
+  kcompat check --facts node-17.json --with crun@1.15.0 --format json`;
+
+const EXAMPLES_KB = `
+Examples:
+  kcompat kb list
+  kcompat kb show crun-1-14-ebpf-log-enospc
+  kcompat kb lint ./my-issues
+  kcompat kb test ./my-issues`;
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('kcompat')
+    .description('Why did a container runtime or eBPF program fail here, and which known kernel/runtime incompatibilities does this host hit?')
+    .version(VERSION)
+    .showHelpAfterError('(run kcompat help for usage)')
+    .exitOverride();
+
+  addOutputOptions(addFactOptions(program.command('why')))
+    .description('diagnose error text or whole logs (files, - for standard input, .gz)')
+    .argument('[files...]', 'files to read; standard input when none is given')
+    .addHelpText('after', EXAMPLES_WHY)
+    .action(async (files: string[], options: CommonOptions) => {
+      const names = files.length > 0 ? files : ['-'];
+      if (names.includes('-') && process.stdin.isTTY) {
+        throw new UsageError('no input: give a file, or pipe text into kcompat why');
+      }
+      const kb = loadKb(options.kb);
+      const facts = gatherFacts(options);
+      const inputs = await readInputs(names);
+      setExit(finish(diagnose(inputs, facts, kb, { toolVersion: VERSION }), options));
+    });
+
+  addOutputOptions(addFactOptions(program.command('check', { isDefault: true })))
+    .description('evaluate every known issue against this host (or --facts, --kernel, --with)')
+    .addHelpText('after', EXAMPLES_CHECK)
+    .action((options: CommonOptions) => {
+      const kb = loadKb(options.kb);
+      setExit(finish(check(gatherFacts(options), kb, { toolVersion: VERSION }), options));
+    });
+
+  const kb = program.command('kb').description('browse and validate known issues').addHelpText('after', EXAMPLES_KB);
+  kb.command('list')
+    .description('list known issues')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--kb <dir>', 'also load this directory (repeatable)', collect, [])
+    .addHelpText('after', EXAMPLES_KB)
+    .action((options: { format: string; kb: string[] }) => {
+      const loaded = loadKb(options.kb);
+      if (options.format === 'json') {
+        const rows = loaded.issues.map(({ id, family, severity, title, components, builtin }) => ({ id, family, severity, title, components, builtin }));
+        process.stdout.write(`${JSON.stringify({ schemaVersion: 1, issues: rows }, null, 2)}\n`);
+      } else {
+        const width = Math.max(...loaded.issues.map((issue) => issue.id.length));
+        for (const issue of loaded.issues) {
+          process.stdout.write(`${issue.id.padEnd(width)}  ${issue.severity.padEnd(8)}  ${issue.family}: ${issue.title}\n`);
+        }
+      }
+      setExit(EXIT_NOTHING_FOUND);
+    });
+  kb.command('show')
+    .description('show one known issue in full')
+    .argument('<id>', 'known-issue id (see kb list)')
+    .option('--kb <dir>', 'also load this directory (repeatable)', collect, [])
+    .addHelpText('after', EXAMPLES_KB)
+    .action((id: string, options: { kb: string[] }) => {
+      const issue = loadKb(options.kb).byId.get(id);
+      if (!issue) throw new UsageError(`no known issue "${id}" (see kcompat kb list)`);
+      process.stdout.write(formatKnownIssue(issue));
+      setExit(EXIT_NOTHING_FOUND);
+    });
+  kb.command('lint')
+    .description('validate knowledge-base directories (the built-in one when none is given)')
+    .argument('[dirs...]', 'directories of known-issue YAML files')
+    .addHelpText('after', EXAMPLES_KB)
+    .action((dirs: string[]) => {
+      try {
+        const loaded = loadKnowledgeBase(dirs);
+        process.stdout.write(`${loaded.issues.length} known issues valid\n`);
+        setExit(EXIT_NOTHING_FOUND);
+      } catch (error) {
+        if (!(error instanceof KbLoadError)) throw error;
+        for (const problem of error.problems) process.stdout.write(`${formatProblem(problem)}\n`);
+        setExit(EXIT_FINDINGS);
+      }
+    });
+  kb.command('test')
+    .description("run known issues' examples and near-misses (all when no directory is given)")
+    .argument('[dirs...]', 'directories whose entries to test, against the whole knowledge base')
+    .addHelpText('after', EXAMPLES_KB)
+    .action((dirs: string[]) => {
+      const loaded = loadKb(dirs);
+      const only = dirs.length > 0 ? new Set(loaded.issues.filter((issue) => !issue.builtin).map((issue) => issue.id)) : undefined;
+      const result = runConformance(loaded, only);
+      for (const failure of result.failures) {
+        process.stdout.write(`FAIL ${failure.id} ${failure.kind} #${failure.index + 1} (${failure.file}): ${failure.message}\n`);
+      }
+      process.stdout.write(`${result.passed} passed, ${result.failures.length} failed\n`);
+      setExit(result.failures.length > 0 ? EXIT_FINDINGS : EXIT_NOTHING_FOUND);
+    });
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode = EXIT_NOTHING_FOUND;
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; commander has already printed its message.
+      return error.exitCode === 0 ? EXIT_NOTHING_FOUND : EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`kcompat: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`kcompat: internal error: ${(error as Error).message}\n`);
+    return EXIT_USAGE;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

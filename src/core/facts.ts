@@ -1,0 +1,102 @@
+// Host facts: each a value with where it came from, or unknown with the reason. Never a guess.
+//
+// Keys are flat and dotted ("kernel.upstream", "components.crun.version"), the same in the
+// JSON contract, in --facts files and in knowledge-base conditions.
+import { z } from 'zod';
+import { resolveKernelRelease, type KernelVersionHints } from './kernel-release.js';
+import { normalizeVersion } from './versions.js';
+
+export const FactValueSchema = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.null(),
+  z.array(z.unknown()),
+  z.record(z.string(), z.unknown()),
+]);
+export type FactValue = z.infer<typeof FactValueSchema>;
+
+export const FactSchema = z.union([
+  z.strictObject({ value: FactValueSchema, source: z.string() }),
+  z.strictObject({ unknown: z.string() }),
+]);
+export type Fact = z.infer<typeof FactSchema>;
+export type KnownFact = Extract<Fact, { value: unknown }>;
+
+const FACT_KEY = /^[a-zA-Z][\w-]*(\.[\w@+-]+)+$/;
+export const FactsSchema = z.record(
+  z.string().regex(FACT_KEY, 'a fact key is dotted, like kernel.upstream'),
+  FactSchema,
+);
+export type Facts = z.infer<typeof FactsSchema>;
+
+/** A --facts file: what `kcompat probe --format json` prints, or the bare facts object. */
+export const FactsFileSchema = z.union([
+  z.object({ schemaVersion: z.literal(1), facts: FactsSchema }).loose(),
+  FactsSchema,
+]);
+
+export function isKnown(fact: Fact | undefined): fact is KnownFact {
+  return fact !== undefined && 'value' in fact;
+}
+
+export function known(value: FactValue, source: string): Fact {
+  return { value, source };
+}
+
+export function unknown(reason: string): Fact {
+  return { unknown: reason };
+}
+
+export function componentVersionKey(component: string): string {
+  return `components.${component}.version`;
+}
+
+/** The kernel.* facts for a release string, resolved to its upstream version. */
+export function kernelFacts(
+  release: string,
+  source: string,
+  hints: KernelVersionHints = {},
+): Facts {
+  const resolution = resolveKernelRelease(release, hints);
+  const facts: Facts = {
+    'kernel.release': known(resolution.release, source),
+    'kernel.resolvedBy': known(resolution.resolvedBy, resolution.detail),
+    'kernel.backportHeavy': known(resolution.backportHeavy, resolution.detail),
+  };
+  if (resolution.upstream) {
+    facts['kernel.upstream'] = known(resolution.upstream, resolution.detail);
+  } else {
+    facts['kernel.upstream'] = unknown(resolution.detail);
+  }
+  if (resolution.upstreamRange) {
+    facts['kernel.upstreamRange'] = known(resolution.upstreamRange, resolution.detail);
+  }
+  if (resolution.distro) facts['kernel.distro'] = known(resolution.distro, resolution.detail);
+  return facts;
+}
+
+export class FactInputError extends Error {}
+
+/** Parses `--with NAME@VERSION` into the component's version fact. */
+export function componentFact(spec: string, source: string): Facts {
+  const at = spec.lastIndexOf('@');
+  const name = spec.slice(0, at).trim().toLowerCase();
+  const versionText = spec.slice(at + 1).trim();
+  if (at <= 0 || !/^[a-z0-9][a-z0-9_.-]*$/.test(name)) {
+    throw new FactInputError(`--with ${spec}: expected NAME@VERSION, like crun@1.14.0`);
+  }
+  if (versionText === 'none' || versionText === 'absent') {
+    return { [componentVersionKey(name)]: known(null, `${source} (not installed)`) };
+  }
+  const version = normalizeVersion(versionText);
+  if (!version) {
+    throw new FactInputError(`--with ${spec}: "${versionText}" is not a version`);
+  }
+  return { [componentVersionKey(name)]: known(version, source) };
+}
+
+/** Later facts override earlier ones, key by key. */
+export function mergeFacts(...layers: Facts[]): Facts {
+  return Object.assign({}, ...layers) as Facts;
+}

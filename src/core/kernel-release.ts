@@ -1,0 +1,274 @@
+// Resolves a kernel release string (uname -r) to the upstream version behind it.
+//
+// Distro kernels hide their upstream version: Debian's "5.10.0-26-amd64" is 5.10.197 and
+// Ubuntu's "5.15.0-73-generic" is 5.15.98. Known issues state kernel ranges on the upstream
+// version, so the release is resolved, in this order of trust:
+//   1. Ubuntu's /proc/version_signature ("Ubuntu 5.15.0-73.80-generic 5.15.98"),
+//   2. Debian's `uname -v` ("#1 SMP Debian 5.10.197-1 (2023-09-29)"),
+//   3. the distro ABI table in data/kernel-abi-map.json (exact points or bounds),
+//   4. the leading X.Y.Z of a release that is upstream-numbered (Fedora, Arch, Amazon Linux...).
+// Otherwise the version is unknown, never guessed as X.Y.0. Kernels that keep a base version
+// and backport (RHEL and rebuilds, Oracle UEK, SLES/Leap, frozen Ubuntu signatures) are
+// flagged backportHeavy: a version comparison there says little.
+import { createRequire } from 'node:module';
+import { normalizeVersion, compareVersions } from './versions.js';
+
+export type KernelResolver =
+  | 'ubuntu-version-signature'
+  | 'debian-uname-v'
+  | 'abi-table'
+  | 'release-string'
+  | 'unresolved';
+
+export interface KernelResolution {
+  release: string;
+  /** The exact upstream version, when it is known. */
+  upstream?: string;
+  /** Inclusive bounds, when only bounds are known (an ABI between two known points). */
+  upstreamRange?: { min: string; max: string };
+  /** The X.Y.Z the release string starts with (the base series on backporting distros). */
+  base?: string;
+  distro?: string;
+  resolvedBy: KernelResolver;
+  backportHeavy: boolean;
+  /** How the result was reached, for the user. */
+  detail: string;
+}
+
+export interface KernelVersionHints {
+  /** Contents of /proc/version_signature (Ubuntu only). */
+  versionSignature?: string;
+  /** `uname -v`, or the whole of /proc/version. */
+  unameVersion?: string;
+}
+
+interface AbiEntry {
+  distro: string;
+  suite?: string;
+  series?: string;
+  release_prefix: string;
+  upstream: string;
+  upstream_max?: string;
+  confidence: string;
+  source: string;
+}
+
+const require = createRequire(import.meta.url);
+let abiTable: AbiEntry[] | undefined;
+function loadAbiTable(): AbiEntry[] {
+  abiTable ??= require('../../data/kernel-abi-map.json') as AbiEntry[];
+  return abiTable;
+}
+
+// Final releases of upstream series that Ubuntu shipped as non-LTS or HWE kernels. Once a
+// series is end-of-life upstream, Ubuntu keeps backporting fixes but its version signature
+// stays at the final release, so that number no longer says what the kernel contains.
+// Source: kernel.org release history (the last tag of each linux-X.Y.y stable branch).
+const FROZEN_UBUNTU_FINAL_RELEASES = new Set([
+  '4.15.18',
+  '5.8.18',
+  '5.11.22',
+  '5.13.19',
+  '5.19.17',
+  '6.2.16',
+  '6.5.13',
+  '6.8.12',
+  '6.11.11',
+]);
+
+const DEBIAN_ABI = /^(\d+\.\d+)\.0-(\d+)-(?:[a-z0-9]+-)*(?:amd64|arm64|i386|686|686-pae|armmp|armmp-lpae|armel|marvell|rpi|powerpc64le|ppc64el|s390x|mips64el|mipsel|loong64|riscv64)$/;
+const UBUNTU_ABI = /^(\d+\.\d+)\.0-(\d+)-([a-z][a-z0-9-]*)$/;
+const UBUNTU_FLAVOURS = /^(generic|lowlatency|generic-64k|generic-lpae|generic-hwe|lowlatency-64k|raspi|raspi-nolpae)$/;
+const UBUNTU_CLOUD_OR_OEM = /^(aws|azure|gcp|gke|gkeop|oracle|kvm|ibm|oem|nvidia|intel-iotg|realtime|xilinx|fips|azure-fde|aws-fips)/;
+
+const RHEL_LIKE = /\.el\d+(?:_\d+)?(?:uek)?\b|\.el\d+uek|uek/;
+// SUSE: 5.14.21-150500.55.19-default, 4.12.14-122.37-default, 5.14.21-150500.33.29-azure.
+const SUSE_LIKE = /^\d+\.\d+\.\d+-(?:\d{6}\.[\d.]+-[a-z0-9]+|[\d.]+-default)$/;
+
+/** Resolves a release string, using live hints when the caller has them. */
+export function resolveKernelRelease(
+  releaseText: string,
+  hints: KernelVersionHints = {},
+): KernelResolution {
+  const release = releaseText.trim();
+  const base = leadingVersion(release);
+  const common = { release, ...(base ? { base } : {}) };
+
+  const signature = hints.versionSignature?.trim();
+  if (signature) {
+    // "Ubuntu 5.15.0-73.80-generic 5.15.98": the last field is the upstream base.
+    const upstream = normalizeVersion(signature.split(/\s+/).pop() ?? '');
+    if (upstream) {
+      const frozen = FROZEN_UBUNTU_FINAL_RELEASES.has(upstream);
+      return {
+        ...common,
+        upstream,
+        distro: 'ubuntu',
+        resolvedBy: 'ubuntu-version-signature',
+        backportHeavy: frozen,
+        detail: frozen
+          ? `/proc/version_signature says ${upstream}, the final release of an end-of-life series: Ubuntu backports past it, so the number is frozen`
+          : `/proc/version_signature says ${upstream}`,
+      };
+    }
+  }
+
+  const debianVersion = hints.unameVersion?.match(/Debian (?:\d+:)?(\d+\.\d+\.\d+)-[\w.+~]+/);
+  if (debianVersion?.[1]) {
+    return {
+      ...common,
+      upstream: debianVersion[1],
+      distro: 'debian',
+      resolvedBy: 'debian-uname-v',
+      backportHeavy: false,
+      detail: `uname -v names Debian package ${debianVersion[0].slice('Debian '.length)}`,
+    };
+  }
+
+  if (RHEL_LIKE.test(release)) {
+    return {
+      ...common,
+      distro: /uek/.test(release) ? 'oracle-uek' : 'rhel-family',
+      resolvedBy: 'unresolved',
+      backportHeavy: true,
+      detail: `${release} is a RHEL-family kernel: it keeps base ${base ?? '?'} and backports, so the upstream version is not meaningful`,
+    };
+  }
+  if (SUSE_LIKE.test(release)) {
+    return {
+      ...common,
+      distro: 'suse',
+      resolvedBy: 'unresolved',
+      backportHeavy: true,
+      detail: `${release} is a SUSE kernel: it keeps base ${base ?? '?'} and backports, so the upstream version is not meaningful`,
+    };
+  }
+
+  const debian = release.match(DEBIAN_ABI);
+  if (debian?.[1] && debian[2]) {
+    return resolveFromAbiTable(common, 'debian', debian[1], Number(debian[2]));
+  }
+  const ubuntu = release.match(UBUNTU_ABI);
+  if (ubuntu?.[1] && ubuntu[2] && ubuntu[3]) {
+    const abi = Number(ubuntu[2]);
+    const flavour = ubuntu[3];
+    if (UBUNTU_FLAVOURS.test(flavour) && abi < 1000) {
+      return resolveFromAbiTable(common, 'ubuntu', ubuntu[1], abi);
+    }
+    if (UBUNTU_CLOUD_OR_OEM.test(flavour) || abi >= 1000) {
+      return {
+        ...common,
+        distro: 'ubuntu',
+        resolvedBy: 'unresolved',
+        backportHeavy: false,
+        detail: `${release} is an Ubuntu ${flavour} kernel: its ABI numbers are a separate sequence; read /proc/version_signature on the host`,
+      };
+    }
+  }
+
+  // Upstream-numbered releases: Fedora (6.5.6-300.fc39.x86_64), Arch (6.6.7-arch1-1), Amazon
+  // Linux (5.10.205-195.807.amzn2.x86_64), WSL2 (5.15.133.1-microsoft-standard-WSL2), Flatcar,
+  // Talos, COS (6.1.58+), Bottlerocket, Debian >= trixie (6.12.12-amd64), plain "5.15.98".
+  const upstreamNumbered = release.match(/^(\d+)\.(\d+)\.(\d+)(?=$|[-+._~]|\D)/);
+  if (upstreamNumbered && !/^\d+\.\d+\.0-\d+-/.test(release)) {
+    const upstream = normalizeVersion(upstreamNumbered[0]);
+    if (upstream) {
+      return {
+        ...common,
+        upstream,
+        resolvedBy: 'release-string',
+        backportHeavy: false,
+        detail: `the release string starts with the upstream version ${upstream}`,
+      };
+    }
+  }
+
+  const series = release.match(/^(\d+)\.(\d+)(?!\.\d)/);
+  if (series) {
+    // "5.15" alone: only the series is known. Bounds, never X.Y.0.
+    const min = `${series[1]}.${series[2]}.0`;
+    return {
+      ...common,
+      upstreamRange: { min, max: `${series[1]}.${series[2]}.9999` },
+      resolvedBy: 'release-string',
+      backportHeavy: false,
+      detail: `only the series ${series[1]}.${series[2]} is known`,
+    };
+  }
+
+  return {
+    ...common,
+    resolvedBy: 'unresolved',
+    backportHeavy: false,
+    detail: base
+      ? `${release} is not a release format kcompat can map to an upstream version (base ${base})`
+      : `${release} does not look like a kernel release`,
+  };
+}
+
+function resolveFromAbiTable(
+  common: { release: string; base?: string },
+  distro: 'debian' | 'ubuntu',
+  series: string,
+  abi: number,
+): KernelResolution {
+  const points = loadAbiTable()
+    .filter((entry) => entry.distro === distro && entry.release_prefix.startsWith(`${series}.0-`))
+    .map((entry) => ({ entry, abi: Number(entry.release_prefix.split('-')[1]) }))
+    .sort((a, b) => a.abi - b.abi);
+  const exact = points.find((point) => point.abi === abi);
+  const label = `${distro === 'debian' ? 'Debian' : 'Ubuntu'} ABI ${series}.0-${abi}`;
+
+  if (exact && exact.entry.confidence !== 'multi-with-conflict') {
+    const { entry } = exact;
+    const frozen = distro === 'ubuntu' && FROZEN_UBUNTU_FINAL_RELEASES.has(entry.upstream);
+    const base = { ...common, distro, resolvedBy: 'abi-table' as const, backportHeavy: frozen };
+    const why = `${label} (${entry.confidence}: ${entry.source})`;
+    if (entry.upstream_max && entry.upstream_max !== entry.upstream) {
+      return {
+        ...base,
+        upstreamRange: { min: entry.upstream, max: entry.upstream_max },
+        detail: `${why} covers ${entry.upstream} to ${entry.upstream_max}`,
+      };
+    }
+    return {
+      ...base,
+      upstream: entry.upstream,
+      detail: frozen
+        ? `${why} is ${entry.upstream}, a frozen signature of an end-of-life series`
+        : `${why} is ${entry.upstream}`,
+    };
+  }
+
+  // Between known points, or past the last one: bounds only.
+  const below = points.filter((point) => point.abi < abi || (point.abi === abi)).pop();
+  const above = points.find((point) => point.abi > abi);
+  if (below || above) {
+    const min = below?.entry.upstream ?? `${series}.0`;
+    const max = above ? (above.entry.upstream_max ?? above.entry.upstream) : `${series}.9999`;
+    if (compareVersions(min, max) <= 0) {
+      const frozen = distro === 'ubuntu' && FROZEN_UBUNTU_FINAL_RELEASES.has(min);
+      return {
+        ...common,
+        distro,
+        upstreamRange: { min, max },
+        resolvedBy: 'abi-table',
+        backportHeavy: frozen,
+        detail: `${label} is not in the table; between its neighbours it is ${min} to ${above ? max : `a later ${series}.y`}`,
+      };
+    }
+  }
+  return {
+    ...common,
+    distro,
+    resolvedBy: 'unresolved',
+    backportHeavy: false,
+    detail: `${label} is not in the ABI table`,
+  };
+}
+
+function leadingVersion(release: string): string | undefined {
+  const match = release.match(/^(\d+)\.(\d+)(?:\.(\d+))?/);
+  if (!match) return undefined;
+  return `${match[1]}.${match[2]}.${match[3] ?? '0'}`;
+}

@@ -1,0 +1,91 @@
+// The one Report type every command produces and every formatter reads.
+import type { Facts } from './facts.js';
+import type { Severity } from '../kb/schema.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+/** Verdicts, best first in ranking order: see DESIGN.md "Finding". */
+export const VERDICTS = ['confirmed', 'likely', 'at-risk', 'ruled-out', 'benign'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export type ConditionResult = 'true' | 'false' | 'unknown';
+
+export interface CheckedCondition {
+  /** The fact key the condition reads. */
+  fact: string;
+  /** What the entry requires, in words a user reads ("crun >=1.14.0 <1.14.1"). */
+  expected: string;
+  /** The fact's value, or null when unknown. */
+  actual: string | null;
+  result: ConditionResult;
+  /** Why the result is what it is (the fact's source, or why it is unknown). */
+  reason: string;
+  /** The upstream source of the boundary. */
+  source: string;
+  /** For component conditions: the first fixed version. */
+  fixed?: string;
+}
+
+export interface Match {
+  /** Name of the input (a file name, or "-" for standard input). */
+  input: string;
+  /** 1-based line number in that input where the match starts. */
+  line: number;
+  /** The matched text (shortened when long). */
+  text: string;
+  signature: string;
+  /** Named captures, plus derived ones (errno, errnoNumber). */
+  captures: Record<string, string>;
+}
+
+export interface Finding {
+  id: string;
+  family: string;
+  title: string;
+  verdict: Verdict;
+  severity: Severity;
+  summary: string;
+  explanation: string;
+  /** One paragraph: why this verdict. */
+  reasoning: string;
+  matches: Match[];
+  /** How many times the signatures matched in all inputs. */
+  occurrences: number;
+  conditions: CheckedCondition[];
+  fix: string;
+  workarounds: { text: string; cost?: string; verified: boolean; source?: string }[];
+  references: { url: string; kind: string; title?: string }[];
+  related: string[];
+  unverified: string[];
+  /** When ruled out: what else the text can mean. */
+  ruledOutHint?: string;
+  /** For benign findings: error lines nearby that are the likelier real cause. */
+  realCauseHints?: Match[];
+}
+
+export interface InputSummary {
+  name: string;
+  lines: number;
+  bytes: number;
+}
+
+export interface Report {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  tool: { name: 'kcompat'; version: string };
+  command: 'why' | 'check';
+  facts: Facts;
+  inputs: InputSummary[];
+  /** Best first. */
+  findings: Finding[];
+  /** How many known issues were evaluated. */
+  issuesChecked: number;
+}
+
+/** Verdicts that mean "act on this": they set exit code 1 at warning severity or above. */
+export const ACTIONABLE_VERDICTS: ReadonlySet<Verdict> = new Set(['confirmed', 'likely', 'at-risk']);
+
+export function hasActionableFindings(report: Report): boolean {
+  return report.findings.some(
+    (finding) => ACTIONABLE_VERDICTS.has(finding.verdict) && finding.severity !== 'info',
+  );
+}

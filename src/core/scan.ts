@@ -1,0 +1,114 @@
+// Turns raw log text into logical lines and finds signature matches in them.
+//
+// Error texts arrive wrapped: containerd and Tetragon quote messages with escaped newlines
+// and quotes (msg="bpf create `0: (61) ...\n1: ...`: No space left on device"), and kubelet
+// events may escape twice. A line with such escapes is unescaped and split into logical lines
+// that keep the number of the line they came from, so one pattern serves raw and quoted forms.
+import type { CompiledSignature } from '../kb/load.js';
+import { lookupErrno, errnoByName } from './errno.js';
+
+export interface LogicalLine {
+  /** 1-based number of the physical line this text came from. */
+  line: number;
+  text: string;
+}
+
+export interface SignatureMatch {
+  signature: CompiledSignature;
+  /** Index into the logical lines where the match starts. */
+  index: number;
+  line: number;
+  text: string;
+  captures: Record<string, string>;
+}
+
+const ESCAPED = /\\[nt"'\\]/;
+const MAX_UNESCAPE_PASSES = 3;
+const MAX_SHOWN = 480;
+const MAX_CAPTURE = 1000;
+
+function unescapeOnce(text: string): string {
+  return text.replace(/\\([nt"'\\r])/g, (_, char: string) =>
+    char === 'n' ? '\n' : char === 't' ? '\t' : char === 'r' ? '' : char,
+  );
+}
+
+/** Splits text into logical lines, unescaping quoted messages. */
+export function toLogicalLines(text: string): LogicalLine[] {
+  const result: LogicalLine[] = [];
+  const physical = text.split('\n');
+  // A trailing newline does not start another line.
+  if (physical.length > 1 && physical[physical.length - 1] === '') physical.pop();
+  physical.forEach((raw, index) => {
+    let current = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    for (let pass = 0; pass < MAX_UNESCAPE_PASSES && ESCAPED.test(current); pass++) {
+      current = unescapeOnce(current);
+    }
+    for (const part of current.split('\n')) result.push({ line: index + 1, text: part });
+  });
+  return result;
+}
+
+/** All matches of one signature over the logical lines. */
+export function matchSignature(
+  signature: CompiledSignature,
+  lines: readonly LogicalLine[],
+): SignatureMatch[] {
+  const matches: SignatureMatch[] = [];
+  for (let index = 0; index < lines.length; index++) {
+    const current = lines[index]!;
+    if (signature.startRegex) {
+      if (!signature.startRegex.test(current.text)) continue;
+      const window = lines
+        .slice(index, index + signature.maxLines)
+        .map((line) => line.text)
+        .join('\n');
+      const found = signature.regex.exec(window);
+      if (!found) continue;
+      matches.push(toMatch(signature, index, current.line, found, shorten(found[0])));
+      // Do not report the same multi-line text again from a later line inside it.
+      index += found[0].split('\n').length - 1;
+      continue;
+    }
+    const found = signature.regex.exec(current.text);
+    if (found) matches.push(toMatch(signature, index, current.line, found, shortenAround(current.text, found.index)));
+  }
+  return matches;
+}
+
+function toMatch(
+  signature: CompiledSignature,
+  index: number,
+  line: number,
+  found: RegExpExecArray,
+  text: string,
+): SignatureMatch {
+  const captures: Record<string, string> = {};
+  for (const [name, value] of Object.entries(found.groups ?? {})) {
+    if (value !== undefined) captures[name] = value.length > MAX_CAPTURE ? `${value.slice(0, MAX_CAPTURE)}…` : value;
+  }
+  addErrno(captures, signature.errno);
+  return { signature, index, line, text, captures };
+}
+
+/** Normalises an errno capture (name, number or strerror text) and adds its name and number. */
+function addErrno(captures: Record<string, string>, declared: string | undefined): void {
+  const raw = captures.errno;
+  const errno = (raw !== undefined ? lookupErrno(raw) : undefined) ?? (declared ? errnoByName(declared) : undefined);
+  if (!errno) return;
+  if (raw !== undefined && raw !== errno.name) captures.errnoText = raw;
+  captures.errno = errno.name;
+  captures.errnoNumber = String(errno.number);
+}
+
+function shorten(text: string): string {
+  if (text.length <= MAX_SHOWN) return text;
+  const half = MAX_SHOWN / 2;
+  return `${text.slice(0, half)} … ${text.slice(-half)}`;
+}
+
+function shortenAround(text: string, at: number): string {
+  if (text.length <= MAX_SHOWN) return text;
+  const start = Math.max(0, Math.min(at - 80, text.length - MAX_SHOWN));
+  return `${start > 0 ? '…' : ''}${text.slice(start, start + MAX_SHOWN)}${start + MAX_SHOWN < text.length ? '…' : ''}`;
+}

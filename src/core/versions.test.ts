@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { intervalInRanges, normalizeVersion, parseRange, versionInRanges } from './versions.js';
+
+test('normalizeVersion accepts the shapes runtimes print', () => {
+  assert.equal(normalizeVersion('1.14'), '1.14.0');
+  assert.equal(normalizeVersion('v1.2.0-rc.1'), '1.2.0-rc.1');
+  assert.equal(normalizeVersion('1.1.12+dfsg'), '1.1.12');
+  assert.equal(normalizeVersion('5.10.262'), '5.10.262');
+  assert.equal(normalizeVersion('not a version'), null);
+});
+
+test('versions compare as number tuples, not strings', () => {
+  assert.equal(versionInRanges('5.10.262', ['>=5.10.99']), true);
+  assert.equal(versionInRanges('5.9.0', ['>=5.10.0']), false);
+  assert.equal(versionInRanges('7.0.1', ['>=6.9.0']), true);
+});
+
+test('several disjoint ranges: any of them', () => {
+  const ranges = ['>=6.6.64 <6.6.70', '>=6.12.0 <6.12.5'];
+  assert.equal(versionInRanges('6.6.69', ranges), true);
+  assert.equal(versionInRanges('6.6.70', ranges), false);
+  assert.equal(versionInRanges('6.12.3', ranges), true);
+  assert.equal(versionInRanges('6.10.1', ranges), false);
+});
+
+test('prerelease versions fall inside ranges', () => {
+  assert.equal(versionInRanges('1.2.0-rc.1', ['>=1.2.0-rc.1']), true);
+  assert.equal(versionInRanges('1.2.0-rc.1', ['<1.2.0']), true);
+});
+
+test('intervalInRanges is three-state', () => {
+  assert.equal(intervalInRanges('5.10.4', '5.10.5', ['<5.11.0']), true);
+  assert.equal(intervalInRanges('5.15.98', '5.15.99', ['>=6.0.0']), false);
+  assert.equal(intervalInRanges('6.6.60', '6.6.66', ['>=6.6.64 <6.6.70']), null);
+  assert.equal(intervalInRanges('6.6.65', '6.6.69', ['>=6.6.64 <6.6.70']), true);
+});
+
+test('parseRange rejects what is not a range', () => {
+  assert.ok(parseRange('>=1.14.0 <1.14.1'));
+  assert.equal(parseRange('>=one'), null);
+});

@@ -1,0 +1,222 @@
+// Reads known-issue YAML files, validates them against the schema and compiles their regexes.
+// Every problem is reported as file:line with the reason, so operators can fix their own
+// entries without reading code.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { KnownIssueSchema, type KnownIssue, type Signature } from './schema.js';
+import { parseRange } from '../core/versions.js';
+
+export const BUILTIN_KB_DIR = fileURLToPath(new URL('../../kb', import.meta.url));
+
+/** Files above this size are not knowledge-base entries; refuse them rather than parse them. */
+const MAX_ENTRY_BYTES = 1024 * 1024;
+
+export interface KbProblem {
+  file: string;
+  line: number;
+  message: string;
+}
+
+export interface CompiledSignature extends Signature {
+  regex: RegExp;
+  startRegex?: RegExp;
+}
+
+export interface LoadedIssue extends Omit<KnownIssue, 'signatures'> {
+  signatures: CompiledSignature[];
+  /** Where the entry came from, for messages. */
+  file: string;
+  builtin: boolean;
+}
+
+export interface KnowledgeBase {
+  issues: LoadedIssue[];
+  byId: Map<string, LoadedIssue>;
+}
+
+export class KbLoadError extends Error {
+  constructor(readonly problems: KbProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+  }
+}
+
+export function formatProblem(problem: KbProblem): string {
+  return `${problem.file}:${problem.line}: ${problem.message}`;
+}
+
+/** Compiles a signature's regexes; throws a message when one is unusable. */
+export function compileSignature(signature: Signature): CompiledSignature {
+  const flags = signature.ignoreCase ? 'i' : '';
+  const regex = new RegExp(signature.pattern, flags);
+  if (regex.test('')) throw new Error(`pattern ${signature.name} matches the empty string`);
+  const compiled: CompiledSignature = { ...signature, regex };
+  if (signature.start !== undefined) {
+    compiled.startRegex = new RegExp(signature.start, flags);
+    if (compiled.startRegex.test('')) {
+      throw new Error(`start of ${signature.name} matches the empty string`);
+    }
+  }
+  return compiled;
+}
+
+/** Parses and validates one entry from its YAML text. Problems are collected, not thrown. */
+export function parseKnownIssue(
+  yamlText: string,
+  file: string,
+  problems: KbProblem[],
+  builtin = false,
+): LoadedIssue | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineOf = (offset: number | undefined) =>
+    offset === undefined ? 1 : lineCounter.linePos(offset).line;
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) {
+      problems.push({ file, line: lineOf(error.pos[0]), message: `YAML: ${firstLine(error.message)}` });
+    }
+    return undefined;
+  }
+  const parsed = KnownIssueSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+      problems.push({ file, line: lineAt(doc, issue.path, lineOf), message: `${where}${issue.message}` });
+    }
+    return undefined;
+  }
+  const entry = parsed.data;
+  const before = problems.length;
+  const expectedId = basename(file).replace(/\.ya?ml$/, '');
+  if (entry.id !== expectedId) {
+    problems.push({
+      file,
+      line: lineAt(doc, ['id'], lineOf),
+      message: `id "${entry.id}" must equal the file name "${expectedId}"`,
+    });
+  }
+  const signatures: CompiledSignature[] = [];
+  entry.signatures.forEach((signature, index) => {
+    try {
+      signatures.push(compileSignature(signature));
+    } catch (error) {
+      problems.push({
+        file,
+        line: lineAt(doc, ['signatures', index, 'pattern'], lineOf),
+        message: `signatures.${index}: ${(error as Error).message}`,
+      });
+    }
+  });
+  entry.conditions.forEach((condition, index) => {
+    const rangeList = 'component' in condition ? condition.affected : 'kernel' in condition ? condition.kernel : [];
+    for (const text of typeof rangeList === 'string' ? [rangeList] : rangeList) {
+      if (!parseRange(text)) {
+        problems.push({
+          file,
+          line: lineAt(doc, ['conditions', index], lineOf),
+          message: `conditions.${index}: "${text}" is not a version range`,
+        });
+      }
+    }
+  });
+  if (problems.length > before) return undefined;
+  return { ...entry, signatures, file, builtin };
+}
+
+/** Loads every *.yaml file of the directories; throws KbLoadError listing all problems. */
+export function loadKnowledgeBase(
+  userDirs: readonly string[] = [],
+  { includeBuiltin = true }: { includeBuiltin?: boolean } = {},
+): KnowledgeBase {
+  const problems: KbProblem[] = [];
+  const issues: LoadedIssue[] = [];
+  const dirs = [
+    ...(includeBuiltin ? [{ dir: BUILTIN_KB_DIR, builtin: true }] : []),
+    ...userDirs.map((dir) => ({ dir: resolve(dir), builtin: false })),
+  ];
+  for (const { dir, builtin } of dirs) {
+    for (const file of listEntryFiles(dir, problems)) {
+      const yamlText = readEntry(file, problems);
+      if (yamlText === undefined) continue;
+      const issue = parseKnownIssue(yamlText, file, problems, builtin);
+      if (issue) issues.push(issue);
+    }
+  }
+  const byId = new Map<string, LoadedIssue>();
+  for (const issue of issues) {
+    const previous = byId.get(issue.id);
+    if (previous) {
+      problems.push({ file: issue.file, line: 1, message: `duplicate id "${issue.id}" (also in ${previous.file})` });
+      continue;
+    }
+    byId.set(issue.id, issue);
+  }
+  for (const issue of issues) {
+    for (const related of issue.related) {
+      if (!byId.has(related)) {
+        problems.push({ file: issue.file, line: 1, message: `related id "${related}" does not exist` });
+      }
+    }
+  }
+  if (problems.length > 0) throw new KbLoadError(problems);
+  return { issues: [...byId.values()], byId };
+}
+
+/** User KB directories from --kb flags and the KCOMPAT_KB variable (colon-separated). */
+export function userKbDirs(flags: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
+  const fromEnv = (env.KCOMPAT_KB ?? '').split(':').filter((dir) => dir.length > 0);
+  return [...fromEnv, ...flags];
+}
+
+function listEntryFiles(dir: string, problems: KbProblem[]): string[] {
+  try {
+    if (!statSync(dir).isDirectory()) {
+      problems.push({ file: dir, line: 1, message: 'not a directory' });
+      return [];
+    }
+    return readdirSync(dir)
+      .filter((name) => /\.ya?ml$/.test(name))
+      .sort()
+      .map((name) => join(dir, name));
+  } catch (error) {
+    problems.push({ file: dir, line: 1, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+    return [];
+  }
+}
+
+function readEntry(file: string, problems: KbProblem[]): string | undefined {
+  try {
+    const size = statSync(file).size;
+    if (size > MAX_ENTRY_BYTES) {
+      problems.push({ file, line: 1, message: `${size} bytes is too large for a known-issue entry` });
+      return undefined;
+    }
+    const buffer = readFileSync(file);
+    if (buffer.includes(0)) {
+      problems.push({ file, line: 1, message: 'binary file (contains NUL bytes), not YAML' });
+      return undefined;
+    }
+    return buffer.toString('utf8');
+  } catch (error) {
+    problems.push({ file, line: 1, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+    return undefined;
+  }
+}
+
+/** The line of the deepest YAML node on the path that exists. */
+function lineAt(
+  doc: Document,
+  path: readonly PropertyKey[],
+  lineOf: (offset: number | undefined) => number,
+): number {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth) as unknown[], true);
+    if (isNode(node) && node.range) return lineOf(node.range[0]);
+  }
+  return 1;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}

@@ -1,0 +1,125 @@
+// Text output for a terminal or a pipe. Colour is a parameter: the CLI turns it on only for a TTY.
+import pc from 'picocolors';
+import type { CheckedCondition, Finding, Report, Verdict } from '../core/report.js';
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+const VERDICT_LABEL: Record<Verdict, string> = {
+  confirmed: 'CONFIRMED',
+  likely: 'LIKELY',
+  'at-risk': 'AT RISK',
+  'ruled-out': 'RULED OUT',
+  benign: 'BENIGN',
+};
+
+export function formatText(report: Report, { color = false }: { color?: boolean } = {}): string {
+  const c = pc.createColors(color);
+  const out: string[] = [];
+  out.push(headline(report));
+  for (const finding of report.findings) {
+    out.push('', ...formatFinding(finding, c));
+  }
+  if (report.findings.length === 0) out.push(nothingFound(report));
+  return `${out.join('\n')}\n`;
+}
+
+function headline(report: Report): string {
+  const count = report.findings.length;
+  const what = count === 1 ? '1 finding' : `${count} findings`;
+  if (report.command === 'check') {
+    return `kcompat check: ${what} (${report.issuesChecked} known issues checked against this host's facts)`;
+  }
+  const inputs = report.inputs
+    .map((input) => `${input.name === '-' ? 'standard input' : input.name} (${input.lines} lines)`)
+    .join(', ');
+  return `kcompat why: ${what} in ${inputs || 'no input'}`;
+}
+
+function nothingFound(report: Report): string {
+  return report.command === 'check'
+    ? `No known issue applies to these facts. ${factSummary(report)}`
+    : `No known issue matches this text (${report.issuesChecked} checked). If it is an error kcompat should know, see CONTRIBUTING.md.`;
+}
+
+function factSummary(report: Report): string {
+  const keys = Object.keys(report.facts);
+  const knownCount = keys.filter((key) => 'value' in report.facts[key]!).length;
+  return `${knownCount} of ${keys.length} facts known.`;
+}
+
+function verdictColor(verdict: Verdict, c: Colors): (text: string) => string {
+  switch (verdict) {
+    case 'confirmed':
+      return (text) => c.bold(c.red(text));
+    case 'likely':
+    case 'at-risk':
+      return (text) => c.bold(c.yellow(text));
+    case 'ruled-out':
+      return c.green;
+    case 'benign':
+      return c.cyan;
+  }
+}
+
+function formatFinding(finding: Finding, c: Colors): string[] {
+  const out: string[] = [];
+  out.push(
+    `${verdictColor(finding.verdict, c)(VERDICT_LABEL[finding.verdict])}  ${c.bold(finding.title)}`,
+    `  ${c.dim(`${finding.id} · family ${finding.family} · severity ${finding.severity}`)}`,
+  );
+  for (const match of finding.matches) {
+    out.push(`  ${c.dim(`${match.input === '-' ? 'stdin' : match.input}:${match.line}`)}  ${indentRest(match.text, 4)}`);
+    const captures = Object.entries(match.captures).filter(([, value]) => value.length <= 120);
+    if (captures.length > 0) {
+      out.push(`    ${c.dim('extracted:')} ${captures.map(([key, value]) => `${key}=${value}`).join('  ')}`);
+    }
+  }
+  if (finding.occurrences > finding.matches.length) {
+    out.push(`  ${c.dim(`(${finding.occurrences} occurrences, ${finding.matches.length} shown)`)}`);
+  }
+  out.push('', `  ${c.bold('What happened:')} ${finding.summary}`);
+  out.push(`  ${c.bold('Why:')} ${wrapParagraph(finding.explanation, 4)}`);
+  out.push(`  ${c.bold('Verdict:')} ${wrapParagraph(finding.reasoning, 4)}`);
+  for (const condition of finding.conditions) out.push(`    ${formatCondition(condition, c)}`);
+  if (finding.ruledOutHint) out.push(`  ${c.bold('What else it can be:')} ${wrapParagraph(finding.ruledOutHint, 4)}`);
+  for (const hint of finding.realCauseHints ?? []) {
+    out.push(`    ${c.dim(`line ${hint.line}:`)} ${hint.text}`);
+  }
+  const fixed = finding.conditions.filter((condition) => condition.fixed);
+  if (fixed.length > 0) {
+    out.push(`  ${c.bold('Affected / fixed:')} ${fixed.map((condition) => `${condition.expected}, fixed in ${condition.fixed}`).join('; ')}`);
+  }
+  out.push(`  ${c.bold('Fix:')} ${wrapParagraph(finding.fix, 4)}`);
+  if (finding.workarounds.length > 0) {
+    out.push(`  ${c.bold('Workarounds:')}`);
+    for (const workaround of finding.workarounds) {
+      const cost = workaround.cost ? ` ${c.dim(`(cost: ${workaround.cost})`)}` : '';
+      const unverified = workaround.verified ? '' : ` ${c.yellow('[not verified upstream]')}`;
+      out.push(`    - ${workaround.text.trim()}${cost}${unverified}`);
+    }
+  }
+  if (finding.unverified.length > 0) {
+    out.push(`  ${c.bold('Not verified upstream:')}`);
+    for (const claim of finding.unverified) out.push(`    - ${claim}`);
+  }
+  out.push(`  ${c.bold('References:')}`);
+  for (const reference of finding.references) {
+    out.push(`    - ${reference.url}${reference.title ? ` ${c.dim(reference.title)}` : ''}`);
+  }
+  if (finding.related.length > 0) out.push(`  ${c.dim(`Related: ${finding.related.join(', ')}`)}`);
+  return out;
+}
+
+function formatCondition(condition: CheckedCondition, c: Colors): string {
+  const mark =
+    condition.result === 'true' ? c.red('✓ in range ') : condition.result === 'false' ? c.green('✗ outside  ') : c.yellow('? unknown  ');
+  return `${mark} ${condition.expected}: ${condition.reason}`;
+}
+
+function indentRest(text: string, spaces: number): string {
+  return text.split('\n').join(`\n${' '.repeat(spaces)}`);
+}
+
+function wrapParagraph(text: string, indent: number): string {
+  return indentRest(text.trim(), indent);
+}
