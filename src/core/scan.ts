@@ -88,6 +88,7 @@ function toMatch(
     if (value !== undefined) captures[name] = value.length > MAX_CAPTURE ? `${value.slice(0, MAX_CAPTURE)}…` : value;
   }
   addErrno(captures, signature.errno);
+  addKernelVersion(captures);
   return { signature, index, line, text, captures };
 }
 
@@ -99,6 +100,16 @@ function addErrno(captures: Record<string, string>, declared: string | undefined
   if (raw !== undefined && raw !== errno.name) captures.errnoText = raw;
   captures.errno = errno.name;
   captures.errnoNumber = String(errno.number);
+}
+
+/**
+ * Decodes a LINUX_VERSION_CODE capture ((major << 16) + (minor << 8) + patch, as loaders print
+ * "kern_version 331618") into the version it stands for (5.15.98).
+ */
+function addKernelVersion(captures: Record<string, string>): void {
+  const code = Number(captures.kernelVersionCode);
+  if (!Number.isInteger(code) || code <= 0 || code > 0xffffff) return;
+  captures.kernelVersion = `${code >> 16}.${(code >> 8) & 0xff}.${code & 0xff}`;
 }
 
 function shorten(text: string): string {

@@ -87,7 +87,7 @@ function formatFinding(finding: Finding, c: Colors): string[] {
   }
   const fixed = finding.conditions.filter((condition) => condition.fixed);
   if (fixed.length > 0) {
-    out.push(`  ${c.bold('Affected / fixed:')} ${fixed.map((condition) => `${condition.expected}, fixed in ${condition.fixed}`).join('; ')}`);
+    out.push(`  ${c.bold('Affected / fixed:')} ${fixed.map((condition) => `${condition.expected} (fixed: ${condition.fixed})`).join('; ')}`);
   }
   out.push(`  ${c.bold('Fix:')} ${wrapParagraph(finding.fix, 4)}`);
   if (finding.workarounds.length > 0) {

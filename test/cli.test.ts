@@ -1,0 +1,226 @@
+// Spawns the real kcompat command (the built dist/) and checks its output and exit codes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { entryYaml } from './kb-fixtures.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'dist', 'cli', 'main.js');
+const FIXTURES = join(ROOT, 'test', 'fixtures');
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function kcompat(args: string[], input?: string | Buffer, env: NodeJS.ProcessEnv = {}): Run {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    input: input ?? '',
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '', KCOMPAT_KB: '', ...env },
+    timeout: 30_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function json(run: Run): any {
+  return JSON.parse(run.stdout);
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'kcompat-cli-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+const fixture = (name: string) => join(FIXTURES, name);
+
+/** Asserts the one-line error contract: exit 2, one line on stderr, no stack trace. */
+function assertUsageError(run: Run, pattern: RegExp): void {
+  assert.equal(run.status, 2, run.stderr);
+  assert.equal(run.stdout, '');
+  const lines = run.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, run.stderr);
+  assert.match(lines[0]!, pattern);
+  assert.doesNotMatch(run.stderr, /\n\s+at /);
+}
+
+test('the five founding texts give their family as the top finding', () => {
+  const cases: Record<string, string> = {
+    'crun-enospc-docker.txt': 'bpf-verifier-log-enospc',
+    'crun-cgroup2-umask-podman.txt': 'cgroup2-mount-userns-perm',
+    'runc-sysbox-proc-docker.txt': 'runc-proc-mount-thread-self',
+    'tetragon-too-large.txt': 'bpf-prog-too-large',
+    'libbpf-token-katran.txt': 'bpf-token-unsupported',
+  };
+  for (const [file, family] of Object.entries(cases)) {
+    const run = kcompat(['why', '--format', 'json', '--no-probe', fixture(file)]);
+    assert.notEqual(run.status, 2, `${file}: ${run.stderr}`);
+    const report = json(run);
+    assert.equal(report.schemaVersion, 1);
+    assert.equal(report.findings[0]?.family, family, file);
+  }
+});
+
+test('crun ENOSPC: likely without facts, confirmed in range, ruled out when fixed', () => {
+  const file = fixture('crun-enospc-docker.txt');
+  const none = kcompat(['why', '--format', 'json', '--no-probe', file]);
+  assert.equal(none.status, 1);
+  assert.equal(json(none).findings[0].verdict, 'likely');
+  assert.equal(json(none).findings[0].matches[0].captures.errno, 'ENOSPC');
+
+  const affected = kcompat(['why', '--format', 'json', '--no-probe', '--kernel', '5.10.0-26-amd64', '--with', 'crun@1.14.0', file]);
+  const top = json(affected).findings[0];
+  assert.equal(top.id, 'crun-1-14-ebpf-log-enospc');
+  assert.equal(top.verdict, 'confirmed');
+  assert.deepEqual(json(affected).facts['kernel.upstream'].value, '5.10.197');
+  for (const condition of top.conditions) assert.equal(condition.result, 'true');
+
+  const fixed = kcompat(['why', '--format', 'json', '--no-probe', '--kernel', '5.10.0-26-amd64', '--with', 'crun@1.14.1', file]);
+  const crun = json(fixed).findings.find((f: any) => f.id === 'crun-1-14-ebpf-log-enospc');
+  assert.equal(crun.verdict, 'ruled-out');
+  assert.match(crun.ruledOutHint, /ENOSPC/);
+  assert.notEqual(json(fixed).findings[0].id, 'crun-1-14-ebpf-log-enospc');
+});
+
+test('JSON contract: facts as value/source or unknown; findings carry the documented fields', () => {
+  const report = json(kcompat(['why', '--format', 'json', '--no-probe', '--with', 'crun@1.14.0', fixture('crun-enospc-docker.txt')]));
+  assert.deepEqual(report.facts['components.crun.version'], { value: '1.14.0', source: '--with' });
+  const finding = report.findings[0];
+  for (const key of ['id', 'family', 'title', 'verdict', 'severity', 'matches', 'conditions', 'fix', 'workarounds', 'references']) {
+    assert.ok(key in finding, key);
+  }
+  for (const match of finding.matches) assert.deepEqual(Object.keys(match).filter((k) => ['line', 'text', 'captures'].includes(k)).sort(), ['captures', 'line', 'text']);
+  for (const condition of finding.conditions) {
+    assert.deepEqual(['fact', 'expected', 'actual', 'result'].filter((k) => k in condition).length, 4);
+  }
+});
+
+test('standard input and gzip files are read', () => {
+  const text = readFileSync(fixture('tetragon-too-large.txt'));
+  const piped = kcompat(['why', '--format', 'json', '--no-probe'], text);
+  assert.equal(json(piped).findings[0].family, 'bpf-prog-too-large');
+  const gz = join(scratch, 'log.gz');
+  writeFileSync(gz, gzipSync(text));
+  assert.equal(json(kcompat(['why', '--format', 'json', '--no-probe', gz])).findings[0].family, 'bpf-prog-too-large');
+});
+
+test('nothing found exits 0 and says so', () => {
+  const run = kcompat(['why', '--no-probe', '-'], 'all good here\n');
+  assert.equal(run.status, 0);
+  assert.match(run.stdout, /No known issue matches/);
+});
+
+test('text output: readable, no colour in a pipe, colour when forced', () => {
+  const plain = kcompat(['why', '--no-probe', fixture('crun-enospc-docker.txt')]);
+  assert.equal(plain.status, 1);
+  assert.match(plain.stdout, /LIKELY/);
+  assert.match(plain.stdout, /References:/);
+  assert.doesNotMatch(plain.stdout, /\u001b\[/);
+  const colored = kcompat(['why', '--no-probe', '--color', fixture('crun-enospc-docker.txt')]);
+  assert.match(colored.stdout, /\u001b\[/);
+});
+
+test('markdown output', () => {
+  const run = kcompat(['why', '--no-probe', '--format', 'markdown', fixture('runc-sysbox-proc-docker.txt')]);
+  assert.match(run.stdout, /^# kcompat why: /);
+  assert.match(run.stdout, /\*\*Fix\.\*\*/);
+});
+
+test('a benign token line is not a failure (exit 0) and is labelled so', () => {
+  const run = kcompat(['why', '--format', 'json', '--no-probe', fixture('libbpf-token-katran.txt')]);
+  assert.equal(json(run).findings[0].verdict, 'benign');
+  assert.equal(run.status, 0);
+});
+
+test('bad input: one line, exit 2, no stack trace', () => {
+  const empty = join(scratch, 'empty.log');
+  writeFileSync(empty, '');
+  assertUsageError(kcompat(['why', '--no-probe', empty]), /empty input/);
+  const binary = join(scratch, 'binary.log');
+  writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]));
+  assertUsageError(kcompat(['why', '--no-probe', binary]), /binary data/);
+  assertUsageError(kcompat(['why', '--no-probe', join(scratch, 'missing.log')]), /cannot read \(ENOENT\)/);
+  assertUsageError(kcompat(['why', '--no-probe', scratch]), /is a directory/);
+  const brokenGz = join(scratch, 'broken.gz');
+  writeFileSync(brokenGz, gzipSync('some text').subarray(0, 12));
+  assertUsageError(kcompat(['why', '--no-probe', brokenGz]), /broken gzip/);
+  assertUsageError(kcompat(['why', '--no-probe', '-'], ''), /standard input: empty input/);
+});
+
+test('bad facts: malformed JSON, wrong shape, bad --with', () => {
+  const malformed = join(scratch, 'facts-bad.json');
+  writeFileSync(malformed, '{"schemaVersion": 1, "facts": {');
+  assertUsageError(kcompat(['why', '--facts', malformed, fixture('tetragon-too-large.txt')]), /--facts .*not JSON/);
+  const wrong = join(scratch, 'facts-wrong.json');
+  writeFileSync(wrong, JSON.stringify({ schemaVersion: 1, facts: { 'kernel.upstream': { value: '5.10.197' } } }));
+  assertUsageError(kcompat(['why', '--facts', wrong, fixture('tetragon-too-large.txt')]), /not a facts file/);
+  assertUsageError(kcompat(['why', '--no-probe', '--with', 'crun', fixture('tetragon-too-large.txt')]), /NAME@VERSION/);
+  assertUsageError(kcompat(['why', '--no-probe', '--with', 'crun@banana', fixture('tetragon-too-large.txt')]), /not a version/);
+});
+
+test('--facts reads facts back', () => {
+  const file = join(scratch, 'facts.json');
+  writeFileSync(file, JSON.stringify({ schemaVersion: 1, facts: { 'components.crun.version': { value: '1.14.0', source: 'probe' }, 'kernel.upstream': { value: '5.10.197', source: 'probe' } } }));
+  const report = json(kcompat(['why', '--format', 'json', '--facts', file, fixture('crun-enospc-docker.txt')]));
+  assert.equal(report.findings[0].verdict, 'confirmed');
+});
+
+test('an invalid user knowledge base is an input error with file:line', () => {
+  const dir = join(scratch, 'user-kb');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'mine.yaml'), entryYaml('mine', 'x').replace('severity: error', 'severity: huge'));
+  assertUsageError(kcompat(['why', '--no-probe', '--kb', dir, fixture('tetragon-too-large.txt')]), /invalid knowledge base: .*mine\.yaml:4: severity/);
+  assertUsageError(kcompat(['why', '--no-probe', fixture('tetragon-too-large.txt')], undefined, { KCOMPAT_KB: dir }), /mine\.yaml:4/);
+  const lint = kcompat(['kb', 'lint', dir]);
+  assert.equal(lint.status, 1);
+  assert.match(lint.stdout, /mine\.yaml:4: severity/);
+});
+
+test('a valid user knowledge base adds entries that why, kb list and kb test use', () => {
+  const dir = join(scratch, 'good-kb');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'site-local.yaml'), entryYaml('site-local', 'example for site-local'));
+  const run = kcompat(['why', '--no-probe', '--format', 'json', '--kb', dir, '-'], 'example for site-local\n');
+  assert.equal(json(run).findings[0].id, 'site-local');
+  assert.match(kcompat(['kb', 'list', '--kb', dir]).stdout, /site-local/);
+  const tested = kcompat(['kb', 'test', dir]);
+  assert.equal(tested.status, 0, tested.stdout);
+  assert.match(tested.stdout, /^1 passed, 0 failed$/m);
+});
+
+test('kb list, show, lint and test on the built-in knowledge base', () => {
+  const list = json(kcompat(['kb', 'list', '--format', 'json']));
+  assert.ok(list.issues.length >= 6);
+  const show = kcompat(['kb', 'show', 'crun-1-14-ebpf-log-enospc']);
+  assert.equal(show.status, 0);
+  assert.match(show.stdout, /## Fix/);
+  assert.match(show.stdout, /github\.com\/containers\/crun/);
+  assertUsageError(kcompat(['kb', 'show', 'no-such-issue']), /no known issue "no-such-issue"/);
+  assert.equal(kcompat(['kb', 'lint']).status, 0);
+  const tested = kcompat(['kb', 'test']);
+  assert.equal(tested.status, 0, tested.stdout);
+});
+
+test('every command has --help with examples; bad usage exits 2', () => {
+  for (const args of [['--help'], ['why', '--help'], ['check', '--help'], ['kb', '--help'], ['kb', 'list', '--help'], ['kb', 'show', '--help'], ['kb', 'lint', '--help'], ['kb', 'test', '--help']]) {
+    const run = kcompat(args);
+    assert.equal(run.status, 0, args.join(' '));
+    assert.match(run.stdout, /Usage: kcompat/, args.join(' '));
+    if (args.length > 1 || args[0] !== '--help') assert.match(run.stdout, /Examples:/, args.join(' '));
+  }
+  assert.equal(kcompat(['why', '--bogus']).status, 2);
+  assert.equal(kcompat(['why', '--format', 'yaml', '-']).status, 2);
+});
+
+test('check with planned facts: at-risk findings, and exit 0 when nothing applies', () => {
+  const risky = kcompat(['check', '--no-probe', '--format', 'json', '--kernel', '5.10.0-26-amd64', '--with', 'crun@1.14.0']);
+  assert.equal(risky.status, 1);
+  const report = json(risky);
+  assert.equal(report.command, 'check');
+  assert.ok(report.findings.some((f: any) => f.id === 'crun-1-14-ebpf-log-enospc' && f.verdict === 'at-risk'));
+  const safe = kcompat(['check', '--no-probe', '--kernel', '6.1.0-13-amd64', '--with', 'crun@1.14.1']);
+  assert.equal(safe.status, 0, safe.stdout);
+});

@@ -1,0 +1,47 @@
+// The conformance test over the whole built-in knowledge base: every example makes its own
+// entry the top finding, no near-miss matches its entry, ids equal file names, the JSON Schema
+// for editors is current.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { BUILTIN_KB_DIR, loadKnowledgeBase } from '../src/kb/load.js';
+import { runConformance } from '../src/kb/conformance.js';
+import { renderSchema, SCHEMA_PATH } from '../scripts/generate-schema.js';
+
+const kb = loadKnowledgeBase();
+
+test('the built-in knowledge base loads without problems', () => {
+  assert.ok(kb.issues.length > 0);
+});
+
+test('ids equal file names, one entry per file', () => {
+  const files = readdirSync(BUILTIN_KB_DIR).filter((name) => name.endsWith('.yaml')).map((name) => name.replace(/\.yaml$/, ''));
+  assert.deepEqual(kb.issues.map((issue) => issue.id).sort(), files.sort());
+});
+
+for (const issue of kb.issues) {
+  test(`${issue.id}: examples rank it first and near-misses do not match it`, () => {
+    const result = runConformance(kb, new Set([issue.id]));
+    assert.deepEqual(result.failures.map((failure) => `${failure.kind} #${failure.index + 1}: ${failure.message}`), []);
+    assert.ok(result.passed >= 2, 'at least one example and one near-miss');
+  });
+
+  test(`${issue.id}: every example has a source and every entry a near-miss`, () => {
+    assert.ok(issue.nearMisses.length >= 1, 'needs a near-miss');
+    for (const example of issue.examples) assert.match(example.source, /^https:\/\//);
+  });
+}
+
+test('no example text is repeated across entries', () => {
+  const seen = new Map<string, string>();
+  for (const issue of kb.issues) {
+    for (const example of issue.examples) {
+      assert.equal(seen.get(example.text), undefined, `${issue.id} repeats an example of ${seen.get(example.text)}`);
+      seen.set(example.text, issue.id);
+    }
+  }
+});
+
+test('schema/known-issue.schema.json is current (npm run schema)', () => {
+  assert.equal(readFileSync(SCHEMA_PATH, 'utf8'), renderSchema());
+});
