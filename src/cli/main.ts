@@ -14,13 +14,13 @@ import {
   type Facts,
 } from '../core/facts.js';
 import { hasActionableFindings, type Report } from '../core/report.js';
-import { collectKernelFacts } from '../host/kernel.js';
+import { collectFacts } from '../host/collect.js';
 import { runConformance } from '../kb/conformance.js';
 import { formatProblem, KbLoadError, loadKnowledgeBase, userKbDirs, type KnowledgeBase } from '../kb/load.js';
-import { formatJson } from '../report/json.js';
+import { formatFactsJson, formatJson } from '../report/json.js';
 import { formatKnownIssue } from '../report/kb-entry.js';
 import { formatMarkdown } from '../report/markdown.js';
-import { formatText } from '../report/text.js';
+import { formatFactsText, formatText } from '../report/text.js';
 import { EXIT_FINDINGS, EXIT_NOTHING_FOUND, EXIT_USAGE, UsageError } from './errors.js';
 import { readInputs } from './input.js';
 
@@ -95,10 +95,13 @@ function readFactsFile(path: string): Facts {
     : (parsed.data as Facts);
 }
 
-/** Facts in layers: the host (unless --no-probe), then --facts, then --kernel and --with. */
-function gatherFacts(options: CommonOptions): Facts {
+/**
+ * Facts in layers: the host (unless --no-probe, or --facts describes another host), then
+ * --facts, then --kernel and --with, each overriding single facts of the layer below.
+ */
+async function gatherFacts(options: CommonOptions): Promise<Facts> {
   const layers: Facts[] = [];
-  if (options.probe && !options.facts) layers.push(collectKernelFacts());
+  if (options.probe && !options.facts) layers.push(await collectFacts());
   if (options.facts) layers.push(readFactsFile(options.facts));
   if (options.kernel) layers.push(kernelFacts(options.kernel, '--kernel'));
   try {
@@ -144,6 +147,12 @@ Examples:
   kcompat check --no-probe --kernel 5.10.0-26-amd64 --with crun@1.14.0
   kcompat check --facts node-17.json --with crun@1.15.0 --format json`;
 
+const EXAMPLES_PROBE = `
+Examples:
+  sudo kcompat probe
+  kcompat probe --format json > node-17.json    # later: kcompat check --facts node-17.json
+  kcompat probe --no-bpf`;
+
 const EXAMPLES_KB = `
 Examples:
   kcompat kb list
@@ -168,7 +177,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
         throw new UsageError('no input: give a file, or pipe text into kcompat why');
       }
       const kb = loadKb(options.kb);
-      const facts = gatherFacts(options);
+      const facts = await gatherFacts(options);
       const inputs = await readInputs(names);
       setExit(finish(diagnose(inputs, facts, kb, { toolVersion: VERSION }), options));
     });
@@ -176,9 +185,22 @@ export function buildProgram(setExit: (code: number) => void): Command {
   addOutputOptions(addFactOptions(program.command('check', { isDefault: true })))
     .description('evaluate every known issue against this host (or --facts, --kernel, --with)')
     .addHelpText('after', EXAMPLES_CHECK)
-    .action((options: CommonOptions) => {
+    .action(async (options: CommonOptions) => {
       const kb = loadKb(options.kb);
-      setExit(finish(check(gatherFacts(options), kb, { toolVersion: VERSION }), options));
+      setExit(finish(check(await gatherFacts(options), kb, { toolVersion: VERSION }), options));
+    });
+
+  program
+    .command('probe')
+    .description("print this host's facts: kernel, BPF features (by loading tiny programs), bpffs, cgroups, user namespaces, process, components")
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--no-bpf', 'skip the bpf() feature probes')
+    .option('--root <dir>', 'read a host tree at DIR instead of this machine (no commands, no bpf())')
+    .addHelpText('after', EXAMPLES_PROBE)
+    .action(async (options: { format: string; bpf: boolean; root?: string }) => {
+      const facts = await collectFacts({ root: options.root ?? '/', bpf: options.bpf, components: !options.root });
+      process.stdout.write(options.format === 'json' ? formatFactsJson(facts) : formatFactsText(facts));
+      setExit(EXIT_NOTHING_FOUND);
     });
 
   const kb = program.command('kb').description('browse and validate known issues').addHelpText('after', EXAMPLES_KB);

@@ -33,9 +33,10 @@ const TABLE: readonly Errno[] = [
   { name: 'ERANGE', number: 34, message: 'Numerical result out of range' },
   { name: 'ENOSYS', number: 38, message: 'Function not implemented' },
   { name: 'ELOOP', number: 40, message: 'Too many levels of symbolic links' },
-  { name: 'ENOTSUPP', number: 524, message: 'Operation is not supported' },
   { name: 'EOPNOTSUPP', number: 95, message: 'Operation not supported' },
   { name: 'ENOTSUP', number: 95, message: 'Operation not supported' },
+  // Kernel-internal (include/linux/errno.h), but BPF returns it to user space.
+  { name: 'ENOTSUPP', number: 524, message: 'Unknown error 524' },
 ];
 
 const byName = new Map(TABLE.map((errno) => [errno.name, errno]));
@@ -54,6 +55,10 @@ export function lookupErrno(text: string): Errno | undefined {
   const numeric = trimmed.match(/^-?(\d{1,4})$/);
   if (numeric?.[1]) return byNumber.get(Number(numeric[1]));
   return byMessage.get(trimmed.toLowerCase());
+}
+
+export function errnoByNumber(number: number): Errno | undefined {
+  return byNumber.get(number);
 }
 
 export function errnoByName(name: string): Errno | undefined {

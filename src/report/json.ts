@@ -1,6 +1,16 @@
-// JSON output: the Report as it is, versioned by schemaVersion.
-import type { Report } from '../core/report.js';
+// JSON output: the Report as it is, versioned by schemaVersion; and facts alone for `probe`.
+import type { Facts } from '../core/facts.js';
+import { REPORT_SCHEMA_VERSION, type Report } from '../core/report.js';
 
 export function formatJson(report: Report): string {
   return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** `kcompat probe --format json`: the same facts object `why` and `check` include. */
+export function formatFactsJson(facts: Facts): string {
+  return `${JSON.stringify({ schemaVersion: REPORT_SCHEMA_VERSION, facts: sortFacts(facts) }, null, 2)}\n`;
+}
+
+export function sortFacts(facts: Facts): Facts {
+  return Object.fromEntries(Object.entries(facts).sort(([a], [b]) => a.localeCompare(b)));
 }

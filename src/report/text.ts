@@ -1,6 +1,8 @@
 // Text output for a terminal or a pipe. Colour is a parameter: the CLI turns it on only for a TTY.
 import pc from 'picocolors';
+import type { Facts } from '../core/facts.js';
 import type { CheckedCondition, Finding, Report, Verdict } from '../core/report.js';
+import { sortFacts } from './json.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -122,4 +124,17 @@ function indentRest(text: string, spaces: number): string {
 
 function wrapParagraph(text: string, indent: number): string {
   return indentRest(text.trim(), indent);
+}
+
+/** `kcompat probe`: one fact a line, with its source or why it is unknown. */
+export function formatFactsText(facts: Facts): string {
+  const entries = Object.entries(sortFacts(facts));
+  const width = Math.max(...entries.map(([key]) => key.length));
+  return `${entries
+    .map(([key, fact]) =>
+      'value' in fact
+        ? `${key.padEnd(width)}  ${typeof fact.value === 'string' ? fact.value : JSON.stringify(fact.value)}  (${fact.source})`
+        : `${key.padEnd(width)}  unknown: ${fact.unknown}`,
+    )
+    .join('\n')}\n`;
 }

@@ -1,0 +1,134 @@
+// Installed component versions, each from its own --version output, run with a short timeout.
+// A component that is not installed is a fact (value null); one that hangs or prints garbage is
+// unknown with the reason.
+import { execFile } from 'node:child_process';
+import { readdirSync, realpathSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { known, unknown, componentVersionKey, type Fact, type Facts } from '../core/facts.js';
+import { normalizeVersion } from '../core/versions.js';
+import type { HostFs } from './read.js';
+
+export interface ComponentSpec {
+  name: string;
+  /** Executable names to look for, in order. */
+  commands: string[];
+  args: string[];
+  /** First capture: the version. */
+  pattern: RegExp;
+}
+
+// Output formats, as each tool prints them:
+//   crun --version:        "crun version 1.14.1"
+//   runc --version:        "runc version 1.1.5+ds1"
+//   containerd --version:  "containerd github.com/containerd/containerd v1.7.24 88bf19b2..."
+//   docker --version:      "Docker version 28.2.2, build e6534b4" (the client)
+//   podman --version:      "podman version 4.3.1"
+//   sysbox-runc --version: "sysbox-runc\n\tedition: \tCommunity Edition (CE)\n\tversion: \t0.6.5"
+//   bpftool --version:     "bpftool v7.1.0\nusing libbpf v1.1"
+//   tetragon --version, cilium version --client: the first vX.Y.Z they print.
+export const COMPONENTS: readonly ComponentSpec[] = [
+  { name: 'crun', commands: ['crun'], args: ['--version'], pattern: /crun version (\S+)/ },
+  { name: 'runc', commands: ['runc'], args: ['--version'], pattern: /runc version (\S+)/ },
+  { name: 'containerd', commands: ['containerd'], args: ['--version'], pattern: /containerd \S+ v?(\d+\.\d+\.\d+\S*)/ },
+  { name: 'docker', commands: ['docker'], args: ['--version'], pattern: /Docker version ([^,\s]+)/ },
+  { name: 'podman', commands: ['podman'], args: ['--version'], pattern: /podman version (\S+)/ },
+  { name: 'sysbox', commands: ['sysbox-runc'], args: ['--version'], pattern: /version:\s*(\S+)/ },
+  { name: 'tetragon', commands: ['tetragon'], args: ['--version'], pattern: /v?(\d+\.\d+\.\d+\S*)/ },
+  { name: 'cilium', commands: ['cilium-agent', 'cilium'], args: ['--version'], pattern: /v?(\d+\.\d+\.\d+\S*)/ },
+  { name: 'bpftool', commands: ['bpftool'], args: ['--version'], pattern: /bpftool v?(\S+)/ },
+];
+
+const TIMEOUT_MS = 2000;
+const EXTRA_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+function findExecutable(fs: HostFs, names: readonly string[], path: string | undefined): string | undefined {
+  const dirs = [...new Set([...(path ?? '').split(delimiter).filter(Boolean), ...EXTRA_DIRS])];
+  for (const name of names) {
+    for (const dir of dirs) {
+      const candidate = join(dir, name);
+      if (fs.canAccess(candidate, 1) === true) return candidate;
+    }
+  }
+  return undefined;
+}
+
+function runVersion(file: string, args: string[]): Promise<{ output: string } | { error: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      file,
+      args,
+      { timeout: TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 64 * 1024, env: { ...process.env, LC_ALL: 'C' } },
+      (error, stdout, stderr) => {
+        const output = `${stdout}\n${stderr}`;
+        if (error && (error as NodeJS.ErrnoException & { killed?: boolean }).killed) {
+          resolve({ error: `${file} ${args.join(' ')} did not answer within ${TIMEOUT_MS} ms` });
+        } else if (error && !output.trim()) {
+          resolve({ error: `${file} ${args.join(' ')} failed: ${error.message.split('\n')[0]}` });
+        } else {
+          resolve({ output });
+        }
+      },
+    );
+  });
+}
+
+export async function componentFact(spec: ComponentSpec, fs: HostFs, path = process.env.PATH): Promise<Fact> {
+  const file = findExecutable(fs, spec.commands, path);
+  if (!file) return known(null, `not installed: ${spec.commands.join(', ')} not found on PATH`);
+  if (fs.root !== '/') return unknown(`${file} exists in the host tree, but kcompat runs commands only on the live host`);
+  const result = await runVersion(file, spec.args);
+  if ('error' in result) return unknown(result.error);
+  const raw = spec.pattern.exec(result.output)?.[1];
+  const version = raw ? normalizeVersion(raw) : null;
+  if (!version) return unknown(`${file} ${spec.args.join(' ')} printed no version: ${result.output.trim().slice(0, 80)}`);
+  return known(version, `${file} ${spec.args.join(' ')}: ${raw}`);
+}
+
+const LIBRARY_DIRS = ['/usr/lib64', '/lib64', '/usr/lib', '/lib', '/usr/local/lib', '/usr/local/lib64'];
+
+/** The libbpf shared library's version, from its file name (libbpf.so.1.4.0). */
+export function libbpfFact(fs: HostFs): Fact {
+  const dirs = [...LIBRARY_DIRS, ...LIBRARY_DIRS.flatMap((dir) => multiarchDirs(fs, dir))];
+  for (const dir of dirs) {
+    let names: string[];
+    try {
+      names = readdirSync(fs.path(dir));
+    } catch {
+      continue;
+    }
+    const versioned = names.filter((name) => /^libbpf\.so\.\d+\.\d+(\.\d+)?$/.test(name)).sort();
+    const link = names.includes('libbpf.so.1') || names.includes('libbpf.so.0') ? resolveLink(fs, dir, names) : undefined;
+    const file = link ?? versioned.at(-1);
+    const version = file ? normalizeVersion(file.replace(/^libbpf\.so\./, '')) : null;
+    if (version) return known(version, `${join(dir, file!)}`);
+  }
+  return known(null, `not installed: no libbpf.so.* in ${LIBRARY_DIRS.join(', ')} or their multiarch directories`);
+}
+
+function multiarchDirs(fs: HostFs, dir: string): string[] {
+  try {
+    return readdirSync(fs.path(dir))
+      .filter((name) => /-linux-gnu/.test(name))
+      .map((name) => join(dir, name));
+  } catch {
+    return [];
+  }
+}
+
+function resolveLink(fs: HostFs, dir: string, names: string[]): string | undefined {
+  const link = names.includes('libbpf.so.1') ? 'libbpf.so.1' : 'libbpf.so.0';
+  try {
+    const target = realpathSync(fs.path(join(dir, link)));
+    const base = target.split('/').pop();
+    return base && /^libbpf\.so\.\d+\.\d+/.test(base) ? base : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function collectComponentFacts(fs: HostFs): Promise<Facts> {
+  const entries = await Promise.all(
+    COMPONENTS.map(async (spec) => [componentVersionKey(spec.name), await componentFact(spec, fs)] as const),
+  );
+  return { ...Object.fromEntries(entries), [componentVersionKey('libbpf')]: libbpfFact(fs) };
+}
