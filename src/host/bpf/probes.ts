@@ -126,7 +126,7 @@ function kernelVersionCode(release: string): number {
   return (major << 16) + (minor << 8) + Math.min(patch, 255);
 }
 
-function progTypeProbe(info: ProgTypeInfo, kernelRelease: string): ProbeDeclaration {
+export function progTypeProbe(info: ProgTypeInfo, kernelRelease: string): ProbeDeclaration {
   return {
     key: `bpf.progType.${info.name}`,
     since: info.since,
@@ -197,7 +197,7 @@ export const MAP_TYPES: readonly MapTypeInfo[] = [
   { name: 'arena', value: 33, since: '6.9', spec: { keySize: 0, valueSize: 0, maxEntries: 1, flags: BPF_F_MMAPABLE } },
 ];
 
-function mapTypeProbe(info: MapTypeInfo): ProbeDeclaration {
+export function mapTypeProbe(info: MapTypeInfo): ProbeDeclaration {
   return {
     key: `bpf.mapType.${info.name}`,
     since: info.since,
@@ -265,7 +265,7 @@ export const HELPERS: readonly HelperInfo[] = [
   { name: 'user_ringbuf_drain', id: 209, since: '6.1' },
 ];
 
-function helperProbe(info: HelperInfo, kernelRelease: string): ProbeDeclaration {
+export function helperProbe(info: HelperInfo, kernelRelease: string): ProbeDeclaration {
   return {
     key: `bpf.helper.${info.name}`,
     since: info.since,

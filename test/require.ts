@@ -1,0 +1,27 @@
+// Tests that need root, bpf() or a system tool: they run here for real, are skipped with the
+// reason on a developer machine that lacks it, and fail in CI (CI=true) rather than skip.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import type { TestContext } from 'node:test';
+import { openBpfSyscall } from '../src/host/bpf/syscall.js';
+
+function missing(t: TestContext, reason: string): false {
+  if (process.env.CI === 'true') assert.fail(`CI must run this test, but ${reason}`);
+  t.skip(reason);
+  return false;
+}
+
+/** True when this process is root and can call bpf(2). */
+export function requireRootBpf(t: TestContext): boolean {
+  if (process.getuid?.() !== 0) return missing(t, 'it needs root');
+  const sys = openBpfSyscall();
+  if (sys instanceof Error) return missing(t, sys.message);
+  return true;
+}
+
+/** True when the command runs (e.g. bpftool, setpriv). */
+export function requireCommand(t: TestContext, command: string, args: string[] = ['--version']): boolean {
+  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 10_000 });
+  if (result.error || result.status !== 0) return missing(t, `${command} is not available (${result.error?.message ?? `exit ${result.status}`})`);
+  return true;
+}
