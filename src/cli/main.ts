@@ -4,26 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
-import { check, diagnose } from '../core/diagnose.js';
-import {
-  componentFact,
-  FactInputError,
-  FactsFileSchema,
-  kernelFacts,
-  mergeFacts,
-  type Facts,
-} from '../core/facts.js';
-import { hasActionableFindings, type Report } from '../core/report.js';
-import { collectFacts } from '../host/collect.js';
-import { runConformance } from '../kb/conformance.js';
-import { formatProblem, KbLoadError, loadKnowledgeBase, userKbDirs, type KnowledgeBase } from '../kb/load.js';
-import { formatFactsJson, formatJson } from '../report/json.js';
-import { formatKnownIssue } from '../report/kb-entry.js';
-import { formatMarkdown } from '../report/markdown.js';
-import { formatFactsText, formatText } from '../report/text.js';
+import type { Facts } from '../core/facts.js';
+import type { Report } from '../core/report.js';
+import type { KnowledgeBase } from '../kb/load.js';
 import { EXIT_FINDINGS, EXIT_NOTHING_FOUND, EXIT_USAGE, UsageError } from './errors.js';
-import { readInputs } from './input.js';
 
+// Each command imports what it uses when it runs: start-up stays small (a `probe` never loads
+// the YAML parser or the schema library).
 const require = createRequire(import.meta.url);
 const VERSION = (require('../../package.json') as { version: string }).version;
 
@@ -58,7 +45,8 @@ function addOutputOptions(command: Command): Command {
     .option('--no-color', 'never colour');
 }
 
-function loadKb(dirs: readonly string[]): KnowledgeBase {
+async function loadKb(dirs: readonly string[]): Promise<KnowledgeBase> {
+  const { formatProblem, KbLoadError, loadKnowledgeBase, userKbDirs } = await import('../kb/load.js');
   try {
     return loadKnowledgeBase(userKbDirs(dirs));
   } catch (error) {
@@ -72,7 +60,7 @@ function loadKb(dirs: readonly string[]): KnowledgeBase {
   }
 }
 
-function readFactsFile(path: string): Facts {
+async function readFactsFile(path: string): Promise<Facts> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -85,14 +73,10 @@ function readFactsFile(path: string): Facts {
   } catch (error) {
     throw new UsageError(`--facts ${path}: not JSON (${(error as Error).message})`);
   }
-  const parsed = FactsFileSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UsageError(`--facts ${path}: not a facts file (${issue.path.join('.') || 'top level'}: ${issue.message})`);
-  }
-  return 'facts' in parsed.data && typeof parsed.data.facts === 'object' && 'schemaVersion' in parsed.data
-    ? (parsed.data.facts as Facts)
-    : (parsed.data as Facts);
+  const { parseFactsFile } = await import('../core/facts-file.js');
+  const parsed = parseFactsFile(json);
+  if ('problem' in parsed) throw new UsageError(`--facts ${path}: not a facts file (${parsed.problem})`);
+  return parsed.facts;
 }
 
 /**
@@ -100,9 +84,13 @@ function readFactsFile(path: string): Facts {
  * --facts, then --kernel and --with, each overriding single facts of the layer below.
  */
 async function gatherFacts(options: CommonOptions): Promise<Facts> {
+  const { componentFact, FactInputError, kernelFacts, mergeFacts } = await import('../core/facts.js');
   const layers: Facts[] = [];
-  if (options.probe && !options.facts) layers.push(await collectFacts());
-  if (options.facts) layers.push(readFactsFile(options.facts));
+  if (options.probe && !options.facts) {
+    const { collectFacts } = await import('../host/collect.js');
+    layers.push(await collectFacts());
+  }
+  if (options.facts) layers.push(await readFactsFile(options.facts));
   if (options.kernel) layers.push(kernelFacts(options.kernel, '--kernel'));
   try {
     for (const spec of options.with) layers.push(componentFact(spec, '--with'));
@@ -118,19 +106,20 @@ function useColor(options: { color?: boolean }): boolean {
   return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 }
 
-function render(report: Report, options: CommonOptions): string {
+async function render(report: Report, options: CommonOptions): Promise<string> {
   switch (options.format) {
     case 'json':
-      return formatJson(report);
+      return (await import('../report/json.js')).formatJson(report);
     case 'markdown':
-      return formatMarkdown(report);
+      return (await import('../report/markdown.js')).formatMarkdown(report);
     case 'text':
-      return formatText(report, { color: useColor(options) });
+      return (await import('../report/text.js')).formatText(report, { color: useColor(options) });
   }
 }
 
-function finish(report: Report, options: CommonOptions): number {
-  process.stdout.write(render(report, options));
+async function finish(report: Report, options: CommonOptions): Promise<number> {
+  process.stdout.write(await render(report, options));
+  const { hasActionableFindings } = await import('../core/report.js');
   return hasActionableFindings(report) ? EXIT_FINDINGS : EXIT_NOTHING_FOUND;
 }
 
@@ -176,18 +165,21 @@ export function buildProgram(setExit: (code: number) => void): Command {
       if (names.includes('-') && process.stdin.isTTY) {
         throw new UsageError('no input: give a file, or pipe text into kcompat why');
       }
-      const kb = loadKb(options.kb);
+      const kb = await loadKb(options.kb);
       const facts = await gatherFacts(options);
+      const { readInputs } = await import('./input.js');
       const inputs = await readInputs(names);
-      setExit(finish(diagnose(inputs, facts, kb, { toolVersion: VERSION }), options));
+      const { diagnose } = await import('../core/diagnose.js');
+      setExit(await finish(diagnose(inputs, facts, kb, { toolVersion: VERSION }), options));
     });
 
   addOutputOptions(addFactOptions(program.command('check', { isDefault: true })))
     .description('evaluate every known issue against this host (or --facts, --kernel, --with)')
     .addHelpText('after', EXAMPLES_CHECK)
     .action(async (options: CommonOptions) => {
-      const kb = loadKb(options.kb);
-      setExit(finish(check(await gatherFacts(options), kb, { toolVersion: VERSION }), options));
+      const kb = await loadKb(options.kb);
+      const { check } = await import('../core/diagnose.js');
+      setExit(await finish(check(await gatherFacts(options), kb, { toolVersion: VERSION }), options));
     });
 
   program
@@ -195,11 +187,17 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description("print this host's facts: kernel, BPF features (by loading tiny programs), bpffs, cgroups, user namespaces, process, components")
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--no-bpf', 'skip the bpf() feature probes')
+    .option('--no-components', 'skip running the components\' --version')
     .option('--root <dir>', 'read a host tree at DIR instead of this machine (no commands, no bpf())')
     .addHelpText('after', EXAMPLES_PROBE)
-    .action(async (options: { format: string; bpf: boolean; root?: string }) => {
-      const facts = await collectFacts({ root: options.root ?? '/', bpf: options.bpf, components: !options.root });
-      process.stdout.write(options.format === 'json' ? formatFactsJson(facts) : formatFactsText(facts));
+    .action(async (options: { format: string; bpf: boolean; components: boolean; root?: string }) => {
+      const { collectFacts } = await import('../host/collect.js');
+      const facts = await collectFacts({ root: options.root ?? '/', bpf: options.bpf, components: options.components && !options.root });
+      process.stdout.write(
+        options.format === 'json'
+          ? (await import('../report/json.js')).formatFactsJson(facts)
+          : (await import('../report/text.js')).formatFactsText(facts),
+      );
       setExit(EXIT_NOTHING_FOUND);
     });
 
@@ -209,8 +207,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--kb <dir>', 'also load this directory (repeatable)', collect, [])
     .addHelpText('after', EXAMPLES_KB)
-    .action((options: { format: string; kb: string[] }) => {
-      const loaded = loadKb(options.kb);
+    .action(async (options: { format: string; kb: string[] }) => {
+      const loaded = await loadKb(options.kb);
       if (options.format === 'json') {
         const rows = loaded.issues.map(({ id, family, severity, title, components, builtin }) => ({ id, family, severity, title, components, builtin }));
         process.stdout.write(`${JSON.stringify({ schemaVersion: 1, issues: rows }, null, 2)}\n`);
@@ -227,9 +225,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<id>', 'known-issue id (see kb list)')
     .option('--kb <dir>', 'also load this directory (repeatable)', collect, [])
     .addHelpText('after', EXAMPLES_KB)
-    .action((id: string, options: { kb: string[] }) => {
-      const issue = loadKb(options.kb).byId.get(id);
+    .action(async (id: string, options: { kb: string[] }) => {
+      const issue = (await loadKb(options.kb)).byId.get(id);
       if (!issue) throw new UsageError(`no known issue "${id}" (see kcompat kb list)`);
+      const { formatKnownIssue } = await import('../report/kb-entry.js');
       process.stdout.write(formatKnownIssue(issue));
       setExit(EXIT_NOTHING_FOUND);
     });
@@ -237,7 +236,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('validate knowledge-base directories (the built-in one when none is given)')
     .argument('[dirs...]', 'directories of known-issue YAML files')
     .addHelpText('after', EXAMPLES_KB)
-    .action((dirs: string[]) => {
+    .action(async (dirs: string[]) => {
+      const { formatProblem, KbLoadError, loadKnowledgeBase } = await import('../kb/load.js');
       try {
         const loaded = loadKnowledgeBase(dirs);
         process.stdout.write(`${loaded.issues.length} known issues valid\n`);
@@ -252,8 +252,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description("run known issues' examples and near-misses (all when no directory is given)")
     .argument('[dirs...]', 'directories whose entries to test, against the whole knowledge base')
     .addHelpText('after', EXAMPLES_KB)
-    .action((dirs: string[]) => {
-      const loaded = loadKb(dirs);
+    .action(async (dirs: string[]) => {
+      const loaded = await loadKb(dirs);
+      const { runConformance } = await import('../kb/conformance.js');
       const only = dirs.length > 0 ? new Set(loaded.issues.filter((issue) => !issue.builtin).map((issue) => issue.id)) : undefined;
       const result = runConformance(loaded, only);
       for (const failure of result.failures) {

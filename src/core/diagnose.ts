@@ -3,6 +3,7 @@
 import type { KnowledgeBase, LoadedIssue } from '../kb/load.js';
 import { SEVERITIES } from '../kb/schema.js';
 import { evaluateCondition } from './conditions.js';
+import { compareText } from './versions.js';
 import type { Facts } from './facts.js';
 import {
   REPORT_SCHEMA_VERSION,
@@ -126,7 +127,7 @@ export function check(facts: Facts, kb: KnowledgeBase, options: DiagnoseOptions 
       findings.push(buildFinding(issue, 'at-risk', conditions, [], 0));
     }
   }
-  findings.sort((a, b) => rankFinding(a) - rankFinding(b) || a.id.localeCompare(b.id));
+  findings.sort((a, b) => rankFinding(a) - rankFinding(b) || compareText(a.id, b.id));
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'kcompat', version: options.toolVersion ?? 'unknown' },

@@ -2,39 +2,14 @@
 //
 // Keys are flat and dotted ("kernel.upstream", "components.crun.version"), the same in the
 // JSON contract, in --facts files and in knowledge-base conditions.
-import { z } from 'zod';
 import { resolveKernelRelease, type KernelVersionHints } from './kernel-release.js';
 import { normalizeVersion } from './versions.js';
 
-export const FactValueSchema = z.union([
-  z.string(),
-  z.number(),
-  z.boolean(),
-  z.null(),
-  z.array(z.unknown()),
-  z.record(z.string(), z.unknown()),
-]);
-export type FactValue = z.infer<typeof FactValueSchema>;
-
-export const FactSchema = z.union([
-  z.strictObject({ value: FactValueSchema, source: z.string() }),
-  z.strictObject({ unknown: z.string() }),
-]);
-export type Fact = z.infer<typeof FactSchema>;
+export type FactValue = string | number | boolean | null | unknown[] | { [key: string]: unknown };
+/** A value with where it came from, or unknown with the reason. */
+export type Fact = { value: FactValue; source: string } | { unknown: string };
 export type KnownFact = Extract<Fact, { value: unknown }>;
-
-const FACT_KEY = /^[a-zA-Z][\w-]*(\.[\w@+-]+)+$/;
-export const FactsSchema = z.record(
-  z.string().regex(FACT_KEY, 'a fact key is dotted, like kernel.upstream'),
-  FactSchema,
-);
-export type Facts = z.infer<typeof FactsSchema>;
-
-/** A --facts file: what `kcompat probe --format json` prints, or the bare facts object. */
-export const FactsFileSchema = z.union([
-  z.object({ schemaVersion: z.literal(1), facts: FactsSchema }).loose(),
-  FactsSchema,
-]);
+export type Facts = Record<string, Fact>;
 
 export function isKnown(fact: Fact | undefined): fact is KnownFact {
   return fact !== undefined && 'value' in fact;

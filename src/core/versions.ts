@@ -60,3 +60,8 @@ export function intervalInRanges(
 export function compareVersions(a: string, b: string): number {
   return semver.compare(a, b);
 }
+
+/** Orders strings by code unit: stable everywhere, and without loading ICU's collator. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

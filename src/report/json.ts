@@ -1,4 +1,5 @@
 // JSON output: the Report as it is, versioned by schemaVersion; and facts alone for `probe`.
+import { compareText } from '../core/versions.js';
 import type { Facts } from '../core/facts.js';
 import { REPORT_SCHEMA_VERSION, type Report } from '../core/report.js';
 
@@ -12,5 +13,5 @@ export function formatFactsJson(facts: Facts): string {
 }
 
 export function sortFacts(facts: Facts): Facts {
-  return Object.fromEntries(Object.entries(facts).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries(facts).sort(([a], [b]) => compareText(a, b)));
 }

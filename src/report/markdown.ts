@@ -1,4 +1,5 @@
 // Markdown output: for issue trackers and chat, the same content as the text format.
+import { compareText } from '../core/versions.js';
 import type { Finding, Report } from '../core/report.js';
 
 export function formatMarkdown(report: Report): string {
@@ -10,7 +11,7 @@ export function formatMarkdown(report: Report): string {
   for (const finding of report.findings) out.push(...formatFinding(finding));
   if (report.findings.length === 0) out.push(`No known issue matched (${report.issuesChecked} checked).`, '');
   out.push('## Facts', '', '| fact | value | source |', '| --- | --- | --- |');
-  for (const [key, fact] of Object.entries(report.facts).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [key, fact] of Object.entries(report.facts).sort(([a], [b]) => compareText(a, b))) {
     out.push(
       'value' in fact
         ? `| \`${key}\` | ${cell(JSON.stringify(fact.value))} | ${cell(fact.source)} |`

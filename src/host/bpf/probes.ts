@@ -315,21 +315,25 @@ const boundedLoops: ProbeDeclaration = {
   },
 };
 
-/** Programs over 4096 instructions for privileged loaders (5.2, commit c04c0d2b968a). */
+/**
+ * Programs over 4096 instructions for privileged loaders (5.2, commit c04c0d2b968a). The size
+ * check comes before verification, so 4097 invalid opcodes tell the limits apart cheaply: a
+ * kernel with the 1M limit starts verifying and complains about the opcode (EINVAL with a log),
+ * an older one refuses the size (E2BIG) without a log.
+ */
 const largePrograms: ProbeDeclaration = {
   key: 'bpf.largePrograms',
   since: '5.2',
   source: 'https://github.com/torvalds/linux/commit/c04c0d2b968ac45d6ef020316808ef6c82325a82',
   run(sys) {
-    const insns = [...Array.from({ length: 4096 }, () => movImm(0, 0)), exit()];
-    const result = loadProgram(sys, { type: 1, insns });
-    if (result.fd >= 0) {
-      sys.close(result.fd);
-      return { state: 'supported', detail: 'a 4097-instruction socket filter loaded: the 1M instruction limit applies' };
+    const invalid = Buffer.from([0xff, 0, 0, 0, 0, 0, 0, 0]);
+    const result = loadProgram(sys, { type: 1, insns: [...Array.from({ length: 4096 }, () => invalid), exit()], log: LOG });
+    if (result.log.length > 0) {
+      return { state: 'supported', errno: errnoName(result.errno), detail: 'a 4097-instruction program reached the verifier: the 1M instruction limit applies' };
     }
     if (result.errno === EPERM || result.errno === EACCES) return denied(result.errno);
     if (result.errno === E2BIG || result.errno === EINVAL) {
-      return { state: 'unsupported', errno: errnoName(result.errno), detail: `a 4097-instruction program was refused (${errnoName(result.errno)}): the 4096 limit applies` };
+      return { state: 'unsupported', errno: errnoName(result.errno), detail: `a 4097-instruction program was refused before verification (${errnoName(result.errno)}): the 4096 limit applies` };
     }
     return { state: 'inconclusive', errno: errnoName(result.errno), detail: `unexpected ${errnoName(result.errno)}` };
   },
