@@ -59,8 +59,12 @@ export function diagnose(
       bytes: Buffer.byteLength(input.text),
     });
     for (const issue of kb.issues) {
+      // Several signatures of one entry can match the same text; the first listed wins.
+      const claimed = new Set<number>();
       for (const signature of issue.signatures) {
         for (const match of matchSignature(signature, lines)) {
+          if (claimed.has(match.line)) continue;
+          claimed.add(match.line);
           const entry = evidence.get(issue.id) ?? { issue, matches: [] };
           entry.matches.push({ ...match, input: input.name });
           evidence.set(issue.id, entry);

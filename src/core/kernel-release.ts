@@ -223,7 +223,7 @@ function resolveFromAbiTable(
     const { entry } = exact;
     const frozen = distro === 'ubuntu' && FROZEN_UBUNTU_FINAL_RELEASES.has(entry.upstream);
     const base = { ...common, distro, resolvedBy: 'abi-table' as const, backportHeavy: frozen };
-    const why = `${label} (${entry.confidence}: ${entry.source})`;
+    const why = `${label} (ABI table, ${entry.confidence})`;
     if (entry.upstream_max && entry.upstream_max !== entry.upstream) {
       return {
         ...base,

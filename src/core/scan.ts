@@ -65,7 +65,7 @@ export function matchSignature(
         .join('\n');
       const found = signature.regex.exec(window);
       if (!found) continue;
-      matches.push(toMatch(signature, index, current.line, found, shorten(found[0])));
+      matches.push(toMatch(signature, index, current.line, found, shortenLines(found[0])));
       // Do not report the same multi-line text again from a later line inside it.
       index += found[0].split('\n').length - 1;
       continue;
@@ -112,10 +112,13 @@ function addKernelVersion(captures: Record<string, string>): void {
   captures.kernelVersion = `${code >> 16}.${(code >> 8) & 0xff}.${code & 0xff}`;
 }
 
-function shorten(text: string): string {
-  if (text.length <= MAX_SHOWN) return text;
-  const half = MAX_SHOWN / 2;
-  return `${text.slice(0, half)} … ${text.slice(-half)}`;
+/** A multi-line match as its first and last lines, with the count of lines between. */
+function shortenLines(text: string): string {
+  const lines = text.split('\n');
+  if (lines.length <= 3) return shortenAround(text, 0);
+  const first = shortenAround(lines[0]!, 0);
+  const last = shortenAround(lines[lines.length - 1]!, 0);
+  return `${first}\n… (${lines.length - 2} more lines) …\n${last}`;
 }
 
 function shortenAround(text: string, at: number): string {
