@@ -224,3 +224,25 @@ test('check with planned facts: at-risk findings, and exit 0 when nothing applie
   const safe = kcompat(['check', '--no-probe', '--kernel', '6.1.0-13-amd64', '--with', 'crun@1.14.1']);
   assert.equal(safe.status, 0, safe.stdout);
 });
+
+test('check says what it could not decide and which facts would decide it', () => {
+  const report = json(kcompat(['check', '--no-probe', '--format', 'json', '--with', 'crun@1.14.0']));
+  assert.equal(report.findings.length, 0);
+  const crun = report.undecided.find((entry: any) => entry.id === 'crun-1-14-ebpf-log-enospc');
+  assert.deepEqual(crun.unknownFacts, ['kernel.upstream']);
+  const text = kcompat(['check', '--no-probe', '--with', 'crun@1.14.0']);
+  assert.match(text.stdout, /Could not decide \d+ known issue/);
+});
+
+test('probe prints the facts object that --facts reads back', () => {
+  const probe = kcompat(['probe', '--format', 'json', '--no-bpf', '--no-components']);
+  assert.equal(probe.status, 0, probe.stderr);
+  const printed = JSON.parse(probe.stdout);
+  assert.equal(printed.schemaVersion, 1);
+  assert.ok('value' in printed.facts['kernel.release']);
+  const file = join(scratch, 'probed.json');
+  writeFileSync(file, probe.stdout);
+  const report = json(kcompat(['check', '--format', 'json', '--facts', file]));
+  assert.deepEqual(report.facts['kernel.release'], printed.facts['kernel.release']);
+  assert.match(kcompat(['probe', '--help']).stdout, /Examples:/);
+});

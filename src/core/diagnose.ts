@@ -124,11 +124,15 @@ export function diagnose(
 /** Evaluates every known issue against facts alone: which ones this host is exposed to. */
 export function check(facts: Facts, kb: KnowledgeBase, options: DiagnoseOptions = {}): Report {
   const findings: Finding[] = [];
+  const undecided: NonNullable<Report['undecided']> = [];
   for (const issue of kb.issues) {
     if (issue.benign || issue.conditions.length === 0) continue;
     const conditions = issue.conditions.map((condition) => evaluateCondition(condition, facts));
     if (conditions.every((condition) => condition.result === 'true')) {
       findings.push(buildFinding(issue, 'at-risk', conditions, [], 0));
+    } else if (!conditions.some((condition) => condition.result === 'false')) {
+      const unknownFacts = conditions.filter((condition) => condition.result === 'unknown').map((condition) => condition.fact);
+      undecided.push({ id: issue.id, title: issue.title, unknownFacts });
     }
   }
   findings.sort((a, b) => rankFinding(a) - rankFinding(b) || compareText(a.id, b.id));
@@ -140,6 +144,7 @@ export function check(facts: Facts, kb: KnowledgeBase, options: DiagnoseOptions 
     inputs: [],
     findings,
     issuesChecked: kb.issues.length,
+    undecided,
   };
 }
 

@@ -79,6 +79,8 @@ export interface Report {
   findings: Finding[];
   /** How many known issues were evaluated. */
   issuesChecked: number;
+  /** check: issues no fact ruled out but some facts could not decide, with those facts. */
+  undecided?: { id: string; title: string; unknownFacts: string[] }[];
 }
 
 /** Verdicts that mean "act on this": they set exit code 1 at warning severity or above. */

@@ -22,6 +22,10 @@ export function formatText(report: Report, { color = false }: { color?: boolean 
     out.push('', ...formatFinding(finding, c));
   }
   if (report.findings.length === 0) out.push(nothingFound(report));
+  if (report.undecided && report.undecided.length > 0) {
+    out.push('', c.bold(`Could not decide ${report.undecided.length} known issue(s); these facts are unknown:`));
+    for (const entry of report.undecided) out.push(`  ${entry.id}: ${entry.unknownFacts.join(', ')}`);
+  }
   return `${out.join('\n')}\n`;
 }
 
@@ -39,7 +43,7 @@ function headline(report: Report): string {
 
 function nothingFound(report: Report): string {
   return report.command === 'check'
-    ? `No known issue applies to these facts. ${factSummary(report)}`
+    ? `No known issue applies to these facts (${report.issuesChecked} checked; entries without version or fact conditions need error text: use kcompat why). ${factSummary(report)}`
     : `No known issue matches this text (${report.issuesChecked} checked). If it is an error kcompat should know, see CONTRIBUTING.md.`;
 }
 
