@@ -20,15 +20,27 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-export function benchProbe(): { kcompat: number; kcompatNoComponents: number; bpftool: number; nodeBaseline: number } {
-  const samples = { kcompat: [] as number[], kcompatNoComponents: [] as number[], bpftool: [] as number[], nodeBaseline: [] as number[] };
+export function benchProbe(): {
+  kcompat: number;
+  kcompatNoComponents: number;
+  bpftool: number;
+  nodeBaseline: number;
+} {
+  const samples = {
+    kcompat: [] as number[],
+    kcompatNoComponents: [] as number[],
+    bpftool: [] as number[],
+    nodeBaseline: [] as number[],
+  };
   // Warm the page cache and both binaries once.
   timeRun(process.execPath, [BIN, 'probe', '--format', 'json']);
   timeRun('bpftool', ['feature', 'probe', 'kernel']);
   for (let i = 0; i < RUNS; i++) {
     samples.kcompat.push(timeRun(process.execPath, [BIN, 'probe', '--format', 'json']));
     samples.bpftool.push(timeRun('bpftool', ['feature', 'probe', 'kernel']));
-    samples.kcompatNoComponents.push(timeRun(process.execPath, [BIN, 'probe', '--format', 'json', '--no-components']));
+    samples.kcompatNoComponents.push(
+      timeRun(process.execPath, [BIN, 'probe', '--format', 'json', '--no-components']),
+    );
     samples.nodeBaseline.push(timeRun(process.execPath, ['-e', '0']));
   }
   return {
@@ -43,8 +55,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const result = benchProbe();
   const ms = (value: number) => `${value.toFixed(1)} ms`;
   console.log(`probe (${RUNS} runs each, medians, interleaved)`);
-  console.log(`  kcompat probe --format json              ${ms(result.kcompat)}  ratio to bpftool ${(result.kcompat / result.bpftool).toFixed(2)}`);
-  console.log(`  kcompat probe --no-components            ${ms(result.kcompatNoComponents)}  ratio to bpftool ${(result.kcompatNoComponents / result.bpftool).toFixed(2)}`);
+  console.log(
+    `  kcompat probe --format json              ${ms(result.kcompat)}  ratio to bpftool ${(result.kcompat / result.bpftool).toFixed(2)}`,
+  );
+  console.log(
+    `  kcompat probe --no-components            ${ms(result.kcompatNoComponents)}  ratio to bpftool ${(result.kcompatNoComponents / result.bpftool).toFixed(2)}`,
+  );
   console.log(`  bpftool feature probe kernel             ${ms(result.bpftool)}`);
   console.log(`  node -e 0 (start-up floor)               ${ms(result.nodeBaseline)}`);
 }

@@ -5,7 +5,13 @@ const probe = benchProbe();
 console.log('## probe: kcompat probe vs bpftool feature probe kernel (medians)');
 console.log(`| command | median | ratio to bpftool |`);
 console.log(`| --- | --- | --- |`);
-console.log(`| kcompat probe --format json | ${probe.kcompat.toFixed(1)} ms | ${(probe.kcompat / probe.bpftool).toFixed(2)} |`);
-console.log(`| kcompat probe --format json --no-components | ${probe.kcompatNoComponents.toFixed(1)} ms | ${(probe.kcompatNoComponents / probe.bpftool).toFixed(2)} |`);
+console.log(
+  `| kcompat probe --format json | ${probe.kcompat.toFixed(1)} ms | ${(probe.kcompat / probe.bpftool).toFixed(2)} |`,
+);
+console.log(
+  `| kcompat probe --format json --no-components | ${probe.kcompatNoComponents.toFixed(1)} ms | ${(probe.kcompatNoComponents / probe.bpftool).toFixed(2)} |`,
+);
 console.log(`| bpftool feature probe kernel | ${probe.bpftool.toFixed(1)} ms | 1.00 |`);
-console.log(`| node -e 0 (Node start-up floor) | ${probe.nodeBaseline.toFixed(1)} ms | ${(probe.nodeBaseline / probe.bpftool).toFixed(2)} |`);
+console.log(
+  `| node -e 0 (Node start-up floor) | ${probe.nodeBaseline.toFixed(1)} ms | ${(probe.nodeBaseline / probe.bpftool).toFixed(2)} |`,
+);

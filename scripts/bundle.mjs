@@ -4,7 +4,8 @@
 import { build } from 'esbuild';
 import { rmSync, readdirSync } from 'node:fs';
 
-for (const name of readdirSync('dist/cli')) if (name.startsWith('chunk-')) rmSync(`dist/cli/${name}`);
+for (const name of readdirSync('dist/cli'))
+  if (name.startsWith('chunk-')) rmSync(`dist/cli/${name}`);
 await build({
   entryPoints: { main: 'src/cli/main.ts' },
   bundle: true,
@@ -16,6 +17,8 @@ await build({
   chunkNames: 'chunk-[hash]',
   external: ['koffi'],
   // CommonJS dependencies call require() for Node built-ins.
-  banner: { js: "import { createRequire as __kcompatCreateRequire } from 'node:module'; const require = __kcompatCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __kcompatCreateRequire } from 'node:module'; const require = __kcompatCreateRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });

@@ -4,7 +4,9 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { knownIssueJsonSchema } from '../src/kb/schema.js';
 
-export const SCHEMA_PATH = fileURLToPath(new URL('../schema/known-issue.schema.json', import.meta.url));
+export const SCHEMA_PATH = fileURLToPath(
+  new URL('../schema/known-issue.schema.json', import.meta.url),
+);
 
 export function renderSchema(): string {
   return `${JSON.stringify(knownIssueJsonSchema(), null, 2)}\n`;

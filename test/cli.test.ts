@@ -71,14 +71,34 @@ test('crun ENOSPC: likely without facts, confirmed in range, ruled out when fixe
   assert.equal(json(none).findings[0].verdict, 'likely');
   assert.equal(json(none).findings[0].matches[0].captures.errno, 'ENOSPC');
 
-  const affected = kcompat(['why', '--format', 'json', '--no-probe', '--kernel', '5.10.0-26-amd64', '--with', 'crun@1.14.0', file]);
+  const affected = kcompat([
+    'why',
+    '--format',
+    'json',
+    '--no-probe',
+    '--kernel',
+    '5.10.0-26-amd64',
+    '--with',
+    'crun@1.14.0',
+    file,
+  ]);
   const top = json(affected).findings[0];
   assert.equal(top.id, 'crun-1-14-ebpf-log-enospc');
   assert.equal(top.verdict, 'confirmed');
   assert.deepEqual(json(affected).facts['kernel.upstream'].value, '5.10.197');
   for (const condition of top.conditions) assert.equal(condition.result, 'true');
 
-  const fixed = kcompat(['why', '--format', 'json', '--no-probe', '--kernel', '5.10.0-26-amd64', '--with', 'crun@1.14.1', file]);
+  const fixed = kcompat([
+    'why',
+    '--format',
+    'json',
+    '--no-probe',
+    '--kernel',
+    '5.10.0-26-amd64',
+    '--with',
+    'crun@1.14.1',
+    file,
+  ]);
   const crun = json(fixed).findings.find((f: any) => f.id === 'crun-1-14-ebpf-log-enospc');
   assert.equal(crun.verdict, 'ruled-out');
   assert.match(crun.ruledOutHint, /ENOSPC/);
@@ -86,15 +106,45 @@ test('crun ENOSPC: likely without facts, confirmed in range, ruled out when fixe
 });
 
 test('JSON contract: facts as value/source or unknown; findings carry the documented fields', () => {
-  const report = json(kcompat(['why', '--format', 'json', '--no-probe', '--with', 'crun@1.14.0', fixture('crun-enospc-docker.txt')]));
+  const report = json(
+    kcompat([
+      'why',
+      '--format',
+      'json',
+      '--no-probe',
+      '--with',
+      'crun@1.14.0',
+      fixture('crun-enospc-docker.txt'),
+    ]),
+  );
   assert.deepEqual(report.facts['components.crun.version'], { value: '1.14.0', source: '--with' });
   const finding = report.findings[0];
-  for (const key of ['id', 'family', 'title', 'verdict', 'severity', 'matches', 'conditions', 'fix', 'workarounds', 'references']) {
+  for (const key of [
+    'id',
+    'family',
+    'title',
+    'verdict',
+    'severity',
+    'matches',
+    'conditions',
+    'fix',
+    'workarounds',
+    'references',
+  ]) {
     assert.ok(key in finding, key);
   }
-  for (const match of finding.matches) assert.deepEqual(Object.keys(match).filter((k) => ['line', 'text', 'captures'].includes(k)).sort(), ['captures', 'line', 'text']);
+  for (const match of finding.matches)
+    assert.deepEqual(
+      Object.keys(match)
+        .filter((k) => ['line', 'text', 'captures'].includes(k))
+        .sort(),
+      ['captures', 'line', 'text'],
+    );
   for (const condition of finding.conditions) {
-    assert.deepEqual(['fact', 'expected', 'actual', 'result'].filter((k) => k in condition).length, 4);
+    assert.deepEqual(
+      ['fact', 'expected', 'actual', 'result'].filter((k) => k in condition).length,
+      4,
+    );
   }
 });
 
@@ -104,7 +154,10 @@ test('standard input and gzip files are read', () => {
   assert.equal(json(piped).findings[0].family, 'bpf-prog-too-large');
   const gz = join(scratch, 'log.gz');
   writeFileSync(gz, gzipSync(text));
-  assert.equal(json(kcompat(['why', '--format', 'json', '--no-probe', gz])).findings[0].family, 'bpf-prog-too-large');
+  assert.equal(
+    json(kcompat(['why', '--format', 'json', '--no-probe', gz])).findings[0].family,
+    'bpf-prog-too-large',
+  );
 });
 
 test('nothing found exits 0 and says so', () => {
@@ -124,13 +177,25 @@ test('text output: readable, no colour in a pipe, colour when forced', () => {
 });
 
 test('markdown output', () => {
-  const run = kcompat(['why', '--no-probe', '--format', 'markdown', fixture('runc-sysbox-proc-docker.txt')]);
+  const run = kcompat([
+    'why',
+    '--no-probe',
+    '--format',
+    'markdown',
+    fixture('runc-sysbox-proc-docker.txt'),
+  ]);
   assert.match(run.stdout, /^# kcompat why: /);
   assert.match(run.stdout, /\*\*Fix\.\*\*/);
 });
 
 test('a benign token line is not a failure (exit 0) and is labelled so', () => {
-  const run = kcompat(['why', '--format', 'json', '--no-probe', fixture('libbpf-token-katran.txt')]);
+  const run = kcompat([
+    'why',
+    '--format',
+    'json',
+    '--no-probe',
+    fixture('libbpf-token-katran.txt'),
+  ]);
   assert.equal(json(run).findings[0].verdict, 'benign');
   assert.equal(run.status, 0);
 });
@@ -142,7 +207,10 @@ test('bad input: one line, exit 2, no stack trace', () => {
   const binary = join(scratch, 'binary.log');
   writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]));
   assertUsageError(kcompat(['why', '--no-probe', binary]), /binary data/);
-  assertUsageError(kcompat(['why', '--no-probe', join(scratch, 'missing.log')]), /cannot read \(ENOENT\)/);
+  assertUsageError(
+    kcompat(['why', '--no-probe', join(scratch, 'missing.log')]),
+    /cannot read \(ENOENT\)/,
+  );
   assertUsageError(kcompat(['why', '--no-probe', scratch]), /is a directory/);
   const brokenGz = join(scratch, 'broken.gz');
   writeFileSync(brokenGz, gzipSync('some text').subarray(0, 12));
@@ -153,27 +221,64 @@ test('bad input: one line, exit 2, no stack trace', () => {
 test('bad facts: malformed JSON, wrong shape, bad --with', () => {
   const malformed = join(scratch, 'facts-bad.json');
   writeFileSync(malformed, '{"schemaVersion": 1, "facts": {');
-  assertUsageError(kcompat(['why', '--facts', malformed, fixture('tetragon-too-large.txt')]), /--facts .*not JSON/);
+  assertUsageError(
+    kcompat(['why', '--facts', malformed, fixture('tetragon-too-large.txt')]),
+    /--facts .*not JSON/,
+  );
   const wrong = join(scratch, 'facts-wrong.json');
-  writeFileSync(wrong, JSON.stringify({ schemaVersion: 1, facts: { 'kernel.upstream': { value: '5.10.197' } } }));
-  assertUsageError(kcompat(['why', '--facts', wrong, fixture('tetragon-too-large.txt')]), /not a facts file/);
-  assertUsageError(kcompat(['why', '--no-probe', '--with', 'crun', fixture('tetragon-too-large.txt')]), /NAME@VERSION/);
-  assertUsageError(kcompat(['why', '--no-probe', '--with', 'crun@banana', fixture('tetragon-too-large.txt')]), /not a version/);
+  writeFileSync(
+    wrong,
+    JSON.stringify({ schemaVersion: 1, facts: { 'kernel.upstream': { value: '5.10.197' } } }),
+  );
+  assertUsageError(
+    kcompat(['why', '--facts', wrong, fixture('tetragon-too-large.txt')]),
+    /not a facts file/,
+  );
+  assertUsageError(
+    kcompat(['why', '--no-probe', '--with', 'crun', fixture('tetragon-too-large.txt')]),
+    /NAME@VERSION/,
+  );
+  assertUsageError(
+    kcompat(['why', '--no-probe', '--with', 'crun@banana', fixture('tetragon-too-large.txt')]),
+    /not a version/,
+  );
 });
 
 test('--facts reads facts back', () => {
   const file = join(scratch, 'facts.json');
-  writeFileSync(file, JSON.stringify({ schemaVersion: 1, facts: { 'components.crun.version': { value: '1.14.0', source: 'probe' }, 'kernel.upstream': { value: '5.10.197', source: 'probe' } } }));
-  const report = json(kcompat(['why', '--format', 'json', '--facts', file, fixture('crun-enospc-docker.txt')]));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      schemaVersion: 1,
+      facts: {
+        'components.crun.version': { value: '1.14.0', source: 'probe' },
+        'kernel.upstream': { value: '5.10.197', source: 'probe' },
+      },
+    }),
+  );
+  const report = json(
+    kcompat(['why', '--format', 'json', '--facts', file, fixture('crun-enospc-docker.txt')]),
+  );
   assert.equal(report.findings[0].verdict, 'confirmed');
 });
 
 test('an invalid user knowledge base is an input error with file:line', () => {
   const dir = join(scratch, 'user-kb');
   mkdirSync(dir);
-  writeFileSync(join(dir, 'mine.yaml'), entryYaml('mine', 'x').replace('severity: error', 'severity: huge'));
-  assertUsageError(kcompat(['why', '--no-probe', '--kb', dir, fixture('tetragon-too-large.txt')]), /invalid knowledge base: .*mine\.yaml:4: severity/);
-  assertUsageError(kcompat(['why', '--no-probe', fixture('tetragon-too-large.txt')], undefined, { KCOMPAT_KB: dir }), /mine\.yaml:4/);
+  writeFileSync(
+    join(dir, 'mine.yaml'),
+    entryYaml('mine', 'x').replace('severity: error', 'severity: huge'),
+  );
+  assertUsageError(
+    kcompat(['why', '--no-probe', '--kb', dir, fixture('tetragon-too-large.txt')]),
+    /invalid knowledge base: .*mine\.yaml:4: severity/,
+  );
+  assertUsageError(
+    kcompat(['why', '--no-probe', fixture('tetragon-too-large.txt')], undefined, {
+      KCOMPAT_KB: dir,
+    }),
+    /mine\.yaml:4/,
+  );
   const lint = kcompat(['kb', 'lint', dir]);
   assert.equal(lint.status, 1);
   assert.match(lint.stdout, /mine\.yaml:4: severity/);
@@ -183,7 +288,10 @@ test('a valid user knowledge base adds entries that why, kb list and kb test use
   const dir = join(scratch, 'good-kb');
   mkdirSync(dir);
   writeFileSync(join(dir, 'site-local.yaml'), entryYaml('site-local', 'example for site-local'));
-  const run = kcompat(['why', '--no-probe', '--format', 'json', '--kb', dir, '-'], 'example for site-local\n');
+  const run = kcompat(
+    ['why', '--no-probe', '--format', 'json', '--kb', dir, '-'],
+    'example for site-local\n',
+  );
   assert.equal(json(run).findings[0].id, 'site-local');
   assert.match(kcompat(['kb', 'list', '--kb', dir]).stdout, /site-local/);
   const tested = kcompat(['kb', 'test', dir]);
@@ -205,28 +313,60 @@ test('kb list, show, lint and test on the built-in knowledge base', () => {
 });
 
 test('every command has --help with examples; bad usage exits 2', () => {
-  for (const args of [['--help'], ['why', '--help'], ['check', '--help'], ['kb', '--help'], ['kb', 'list', '--help'], ['kb', 'show', '--help'], ['kb', 'lint', '--help'], ['kb', 'test', '--help']]) {
+  for (const args of [
+    ['--help'],
+    ['why', '--help'],
+    ['check', '--help'],
+    ['kb', '--help'],
+    ['kb', 'list', '--help'],
+    ['kb', 'show', '--help'],
+    ['kb', 'lint', '--help'],
+    ['kb', 'test', '--help'],
+  ]) {
     const run = kcompat(args);
     assert.equal(run.status, 0, args.join(' '));
     assert.match(run.stdout, /Usage: kcompat/, args.join(' '));
-    if (args.length > 1 || args[0] !== '--help') assert.match(run.stdout, /Examples:/, args.join(' '));
+    if (args.length > 1 || args[0] !== '--help')
+      assert.match(run.stdout, /Examples:/, args.join(' '));
   }
   assert.equal(kcompat(['why', '--bogus']).status, 2);
   assert.equal(kcompat(['why', '--format', 'yaml', '-']).status, 2);
 });
 
 test('check with planned facts: at-risk findings, and exit 0 when nothing applies', () => {
-  const risky = kcompat(['check', '--no-probe', '--format', 'json', '--kernel', '5.10.0-26-amd64', '--with', 'crun@1.14.0']);
+  const risky = kcompat([
+    'check',
+    '--no-probe',
+    '--format',
+    'json',
+    '--kernel',
+    '5.10.0-26-amd64',
+    '--with',
+    'crun@1.14.0',
+  ]);
   assert.equal(risky.status, 1);
   const report = json(risky);
   assert.equal(report.command, 'check');
-  assert.ok(report.findings.some((f: any) => f.id === 'crun-1-14-ebpf-log-enospc' && f.verdict === 'at-risk'));
-  const safe = kcompat(['check', '--no-probe', '--kernel', '6.1.0-13-amd64', '--with', 'crun@1.14.1']);
+  assert.ok(
+    report.findings.some(
+      (f: any) => f.id === 'crun-1-14-ebpf-log-enospc' && f.verdict === 'at-risk',
+    ),
+  );
+  const safe = kcompat([
+    'check',
+    '--no-probe',
+    '--kernel',
+    '6.1.0-13-amd64',
+    '--with',
+    'crun@1.14.1',
+  ]);
   assert.equal(safe.status, 0, safe.stdout);
 });
 
 test('check says what it could not decide and which facts would decide it', () => {
-  const report = json(kcompat(['check', '--no-probe', '--format', 'json', '--with', 'crun@1.14.0']));
+  const report = json(
+    kcompat(['check', '--no-probe', '--format', 'json', '--with', 'crun@1.14.0']),
+  );
   assert.equal(report.findings.length, 0);
   const crun = report.undecided.find((entry: any) => entry.id === 'crun-1-14-ebpf-log-enospc');
   assert.deepEqual(crun.unknownFacts, ['kernel.upstream']);
@@ -245,4 +385,37 @@ test('probe prints the facts object that --facts reads back', () => {
   const report = json(kcompat(['check', '--format', 'json', '--facts', file]));
   assert.deepEqual(report.facts['kernel.release'], printed.facts['kernel.release']);
   assert.match(kcompat(['probe', '--help']).stdout, /Examples:/);
+});
+
+test('an unreadable file (as a user who may not read it) is an input error', (t) => {
+  if (process.getuid?.() !== 0 || spawnSync('setpriv', ['--version']).status !== 0) {
+    if (process.env.CI === 'true') assert.fail('CI must run this test as root with setpriv');
+    t.skip('needs root and setpriv');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'kcompat-open-'));
+  const copy = join(dir, 'locked.log');
+  writeFileSync(copy, 'some text\n', { mode: 0o600 });
+  spawnSync('chmod', ['755', dir]);
+  const result = spawnSync(
+    'setpriv',
+    [
+      '--reuid',
+      '65534',
+      '--regid',
+      '65534',
+      '--clear-groups',
+      process.execPath,
+      BIN,
+      'why',
+      '--no-probe',
+      copy,
+    ],
+    { encoding: 'utf8', timeout: 30_000 },
+  );
+  rmSync(dir, { recursive: true, force: true });
+  assertUsageError(
+    { status: result.status, stdout: result.stdout, stderr: result.stderr },
+    /cannot read \(EACCES\)/,
+  );
 });

@@ -15,14 +15,19 @@ test('the built-in knowledge base loads without problems', () => {
 });
 
 test('ids equal file names, one entry per file', () => {
-  const files = readdirSync(BUILTIN_KB_DIR).filter((name) => name.endsWith('.yaml')).map((name) => name.replace(/\.yaml$/, ''));
+  const files = readdirSync(BUILTIN_KB_DIR)
+    .filter((name) => name.endsWith('.yaml'))
+    .map((name) => name.replace(/\.yaml$/, ''));
   assert.deepEqual(kb.issues.map((issue) => issue.id).sort(), files.sort());
 });
 
 for (const issue of kb.issues) {
   test(`${issue.id}: examples rank it first and near-misses do not match it`, () => {
     const result = runConformance(kb, new Set([issue.id]));
-    assert.deepEqual(result.failures.map((failure) => `${failure.kind} #${failure.index + 1}: ${failure.message}`), []);
+    assert.deepEqual(
+      result.failures.map((failure) => `${failure.kind} #${failure.index + 1}: ${failure.message}`),
+      [],
+    );
     assert.ok(result.passed >= 2, 'at least one example and one near-miss');
   });
 
@@ -36,7 +41,11 @@ test('no example text is repeated across entries', () => {
   const seen = new Map<string, string>();
   for (const issue of kb.issues) {
     for (const example of issue.examples) {
-      assert.equal(seen.get(example.text), undefined, `${issue.id} repeats an example of ${seen.get(example.text)}`);
+      assert.equal(
+        seen.get(example.text),
+        undefined,
+        `${issue.id} repeats an example of ${seen.get(example.text)}`,
+      );
       seen.set(example.text, issue.id);
     }
   }

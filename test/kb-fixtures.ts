@@ -1,5 +1,10 @@
 // Builds small in-memory knowledge bases from YAML text for engine and loader tests.
-import { parseKnownIssue, type KbProblem, type KnowledgeBase, type LoadedIssue } from '../src/kb/load.js';
+import {
+  parseKnownIssue,
+  type KbProblem,
+  type KnowledgeBase,
+  type LoadedIssue,
+} from '../src/kb/load.js';
 
 export function kbFromYaml(...entries: string[]): KnowledgeBase {
   const problems: KbProblem[] = [];
@@ -9,7 +14,8 @@ export function kbFromYaml(...entries: string[]): KnowledgeBase {
       return parseKnownIssue(text, `${id}.yaml`, problems);
     })
     .filter((issue): issue is LoadedIssue => issue !== undefined);
-  if (problems.length > 0) throw new Error(problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join('\n'));
+  if (problems.length > 0)
+    throw new Error(problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join('\n'));
   return { issues, byId: new Map(issues.map((issue) => [issue.id, issue])) };
 }
 

@@ -20,8 +20,16 @@ export function requireRootBpf(t: TestContext): boolean {
 }
 
 /** True when the command runs (e.g. bpftool, setpriv). */
-export function requireCommand(t: TestContext, command: string, args: string[] = ['--version']): boolean {
+export function requireCommand(
+  t: TestContext,
+  command: string,
+  args: string[] = ['--version'],
+): boolean {
   const result = spawnSync(command, args, { encoding: 'utf8', timeout: 10_000 });
-  if (result.error || result.status !== 0) return missing(t, `${command} is not available (${result.error?.message ?? `exit ${result.status}`})`);
+  if (result.error || result.status !== 0)
+    return missing(
+      t,
+      `${command} is not available (${result.error?.message ?? `exit ${result.status}`})`,
+    );
   return true;
 }

@@ -11,7 +11,8 @@ const SNIFF_BYTES = 8192;
 
 export async function readInputs(names: readonly string[]): Promise<TextInput[]> {
   const inputs: TextInput[] = [];
-  for (const name of names) inputs.push({ name, text: toText(name, name === '-' ? await readStdin() : readFile(name)) });
+  for (const name of names)
+    inputs.push({ name, text: toText(name, name === '-' ? await readStdin() : readFile(name)) });
   return inputs;
 }
 
@@ -23,10 +24,14 @@ function readFile(name: string): Buffer {
     size = stat.size;
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`${name}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new UsageError(
+      `${name}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   if (size > MAX_INPUT_BYTES) {
-    throw new UsageError(`${name}: ${size} bytes is more than the ${MAX_INPUT_BYTES >> 20} MiB kcompat reads`);
+    throw new UsageError(
+      `${name}: ${size} bytes is more than the ${MAX_INPUT_BYTES >> 20} MiB kcompat reads`,
+    );
   }
   return readBounded(name);
 }
@@ -36,7 +41,9 @@ function readBounded(name: string): Buffer {
   try {
     fd = openSync(name, 'r');
   } catch (error) {
-    throw new UsageError(`${name}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new UsageError(
+      `${name}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   try {
     const chunks: Buffer[] = [];
@@ -46,13 +53,16 @@ function readBounded(name: string): Buffer {
       const read = readSync(fd, chunk, 0, chunk.length, null);
       if (read === 0) break;
       total += read;
-      if (total > MAX_INPUT_BYTES) throw new UsageError(`${name}: more than the ${MAX_INPUT_BYTES >> 20} MiB kcompat reads`);
+      if (total > MAX_INPUT_BYTES)
+        throw new UsageError(`${name}: more than the ${MAX_INPUT_BYTES >> 20} MiB kcompat reads`);
       chunks.push(chunk.subarray(0, read));
     }
     return Buffer.concat(chunks);
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`${name}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new UsageError(
+      `${name}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   } finally {
     closeSync(fd);
   }
@@ -63,7 +73,10 @@ async function readStdin(): Promise<Buffer> {
   let total = 0;
   for await (const chunk of process.stdin) {
     total += (chunk as Buffer).length;
-    if (total > MAX_INPUT_BYTES) throw new UsageError(`standard input: more than the ${MAX_INPUT_BYTES >> 20} MiB kcompat reads`);
+    if (total > MAX_INPUT_BYTES)
+      throw new UsageError(
+        `standard input: more than the ${MAX_INPUT_BYTES >> 20} MiB kcompat reads`,
+      );
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);

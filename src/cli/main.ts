@@ -32,21 +32,37 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 function addFactOptions(command: Command): Command {
   return command
     .option('--kernel <release>', 'plan for this kernel release (uname -r), e.g. 5.10.0-26-amd64')
-    .option('--with <name@version>', 'plan with this component version, e.g. crun@1.14.0 (repeatable)', collect, [])
-    .option('--facts <file>', 'read facts from a JSON file (the output of kcompat probe --format json)')
+    .option(
+      '--with <name@version>',
+      'plan with this component version, e.g. crun@1.14.0 (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--facts <file>',
+      'read facts from a JSON file (the output of kcompat probe --format json)',
+    )
     .option('--no-probe', 'do not read facts from this host');
 }
 
 function addOutputOptions(command: Command): Command {
   return command
-    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
-    .option('--kb <dir>', 'also load known issues from this directory (repeatable; also KCOMPAT_KB)', collect, [])
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'),
+    )
+    .option(
+      '--kb <dir>',
+      'also load known issues from this directory (repeatable; also KCOMPAT_KB)',
+      collect,
+      [],
+    )
     .option('--color', 'force colour')
     .option('--no-color', 'never colour');
 }
 
 async function loadKb(dirs: readonly string[]): Promise<KnowledgeBase> {
-  const { formatProblem, KbLoadError, loadKnowledgeBase, userKbDirs } = await import('../kb/load.js');
+  const { formatProblem, KbLoadError, loadKnowledgeBase, userKbDirs } =
+    await import('../kb/load.js');
   try {
     return loadKnowledgeBase(userKbDirs(dirs));
   } catch (error) {
@@ -65,7 +81,9 @@ async function readFactsFile(path: string): Promise<Facts> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new UsageError(`--facts ${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new UsageError(
+      `--facts ${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   let json: unknown;
   try {
@@ -75,7 +93,8 @@ async function readFactsFile(path: string): Promise<Facts> {
   }
   const { parseFactsFile } = await import('../core/facts-file.js');
   const parsed = parseFactsFile(json);
-  if ('problem' in parsed) throw new UsageError(`--facts ${path}: not a facts file (${parsed.problem})`);
+  if ('problem' in parsed)
+    throw new UsageError(`--facts ${path}: not a facts file (${parsed.problem})`);
   return parsed.facts;
 }
 
@@ -84,7 +103,8 @@ async function readFactsFile(path: string): Promise<Facts> {
  * --facts, then --kernel and --with, each overriding single facts of the layer below.
  */
 async function gatherFacts(options: CommonOptions): Promise<Facts> {
-  const { componentFact, FactInputError, kernelFacts, mergeFacts } = await import('../core/facts.js');
+  const { componentFact, FactInputError, kernelFacts, mergeFacts } =
+    await import('../core/facts.js');
   const layers: Facts[] = [];
   if (options.probe && !options.facts) {
     const { collectFacts } = await import('../host/collect.js');
@@ -151,7 +171,9 @@ Examples:
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('kcompat')
-    .description('Why did a container runtime or eBPF program fail here, and which known kernel/runtime incompatibilities does this host hit?')
+    .description(
+      'Why did a container runtime or eBPF program fail here, and which known kernel/runtime incompatibilities does this host hit?',
+    )
     .version(VERSION)
     .showHelpAfterError('(run kcompat help for usage)')
     .exitOverride();
@@ -179,43 +201,76 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (options: CommonOptions) => {
       const kb = await loadKb(options.kb);
       const { check } = await import('../core/diagnose.js');
-      setExit(await finish(check(await gatherFacts(options), kb, { toolVersion: VERSION }), options));
+      setExit(
+        await finish(check(await gatherFacts(options), kb, { toolVersion: VERSION }), options),
+      );
     });
 
   program
     .command('probe')
-    .description("print this host's facts: kernel, BPF features (by loading tiny programs), bpffs, cgroups, user namespaces, process, components")
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .description(
+      "print this host's facts: kernel, BPF features (by loading tiny programs), bpffs, cgroups, user namespaces, process, components",
+    )
+    .addOption(
+      new Option('-f, --format <format>', 'output format')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
     .option('--no-bpf', 'skip the bpf() feature probes')
-    .option('--no-components', 'skip running the components\' --version')
-    .option('--root <dir>', 'read a host tree at DIR instead of this machine (no commands, no bpf())')
+    .option('--no-components', "skip running the components' --version")
+    .option(
+      '--root <dir>',
+      'read a host tree at DIR instead of this machine (no commands, no bpf())',
+    )
     .addHelpText('after', EXAMPLES_PROBE)
-    .action(async (options: { format: string; bpf: boolean; components: boolean; root?: string }) => {
-      const { collectFacts } = await import('../host/collect.js');
-      const facts = await collectFacts({ root: options.root ?? '/', bpf: options.bpf, components: options.components && !options.root });
-      process.stdout.write(
-        options.format === 'json'
-          ? (await import('../report/json.js')).formatFactsJson(facts)
-          : (await import('../report/text.js')).formatFactsText(facts),
-      );
-      setExit(EXIT_NOTHING_FOUND);
-    });
+    .action(
+      async (options: { format: string; bpf: boolean; components: boolean; root?: string }) => {
+        const { collectFacts } = await import('../host/collect.js');
+        const facts = await collectFacts({
+          root: options.root ?? '/',
+          bpf: options.bpf,
+          components: options.components && !options.root,
+        });
+        process.stdout.write(
+          options.format === 'json'
+            ? (await import('../report/json.js')).formatFactsJson(facts)
+            : (await import('../report/text.js')).formatFactsText(facts),
+        );
+        setExit(EXIT_NOTHING_FOUND);
+      },
+    );
 
-  const kb = program.command('kb').description('browse and validate known issues').addHelpText('after', EXAMPLES_KB);
+  const kb = program
+    .command('kb')
+    .description('browse and validate known issues')
+    .addHelpText('after', EXAMPLES_KB);
   kb.command('list')
     .description('list known issues')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(
+      new Option('-f, --format <format>', 'output format')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
     .option('--kb <dir>', 'also load this directory (repeatable)', collect, [])
     .addHelpText('after', EXAMPLES_KB)
     .action(async (options: { format: string; kb: string[] }) => {
       const loaded = await loadKb(options.kb);
       if (options.format === 'json') {
-        const rows = loaded.issues.map(({ id, family, severity, title, components, builtin }) => ({ id, family, severity, title, components, builtin }));
+        const rows = loaded.issues.map(({ id, family, severity, title, components, builtin }) => ({
+          id,
+          family,
+          severity,
+          title,
+          components,
+          builtin,
+        }));
         process.stdout.write(`${JSON.stringify({ schemaVersion: 1, issues: rows }, null, 2)}\n`);
       } else {
         const width = Math.max(...loaded.issues.map((issue) => issue.id.length));
         for (const issue of loaded.issues) {
-          process.stdout.write(`${issue.id.padEnd(width)}  ${issue.severity.padEnd(8)}  ${issue.family}: ${issue.title}\n`);
+          process.stdout.write(
+            `${issue.id.padEnd(width)}  ${issue.severity.padEnd(8)}  ${issue.family}: ${issue.title}\n`,
+          );
         }
       }
       setExit(EXIT_NOTHING_FOUND);
@@ -255,10 +310,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (dirs: string[]) => {
       const loaded = await loadKb(dirs);
       const { runConformance } = await import('../kb/conformance.js');
-      const only = dirs.length > 0 ? new Set(loaded.issues.filter((issue) => !issue.builtin).map((issue) => issue.id)) : undefined;
+      const only =
+        dirs.length > 0
+          ? new Set(loaded.issues.filter((issue) => !issue.builtin).map((issue) => issue.id))
+          : undefined;
       const result = runConformance(loaded, only);
       for (const failure of result.failures) {
-        process.stdout.write(`FAIL ${failure.id} ${failure.kind} #${failure.index + 1} (${failure.file}): ${failure.message}\n`);
+        process.stdout.write(
+          `FAIL ${failure.id} ${failure.kind} #${failure.index + 1} (${failure.file}): ${failure.message}\n`,
+        );
       }
       process.stdout.write(`${result.passed} passed, ${result.failures.length} failed\n`);
       setExit(result.failures.length > 0 ? EXIT_FINDINGS : EXIT_NOTHING_FOUND);

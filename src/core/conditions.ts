@@ -1,6 +1,11 @@
 // Evaluates a known issue's conditions over facts, in three states: true, false or unknown.
 // An unknown is carried to the user with its reason; it is never guessed either way.
-import type { Condition, ComponentCondition, KernelCondition, FactCondition } from '../kb/schema.js';
+import type {
+  Condition,
+  ComponentCondition,
+  KernelCondition,
+  FactCondition,
+} from '../kb/schema.js';
 import { componentVersionKey, isKnown, type Fact, type Facts } from './facts.js';
 import type { CheckedCondition, ConditionResult } from './report.js';
 import { intervalInRanges, normalizeVersion, versionInRanges } from './versions.js';
@@ -25,7 +30,8 @@ function unknownReason(fact: Fact | undefined, key: string): string {
     const name = key.split('.')[1];
     return `not known; give it with --with ${name}@VERSION or probe the host`;
   }
-  if (key.startsWith('kernel.')) return 'not known; give it with --kernel RELEASE or probe the host';
+  if (key.startsWith('kernel.'))
+    return 'not known; give it with --kernel RELEASE or probe the host';
   return 'not known; probe the host or give --facts FILE';
 }
 
@@ -146,7 +152,9 @@ function evaluateFact(condition: FactCondition, facts: Facts): CheckedCondition 
   const expected = describePredicate(condition);
   const base = { fact: condition.fact, expected, source: condition.source };
   if (!isKnown(fact) || fact.value === 'inconclusive') {
-    const reason = isKnown(fact) ? `probe was inconclusive (${fact.source})` : unknownReason(fact, condition.fact);
+    const reason = isKnown(fact)
+      ? `probe was inconclusive (${fact.source})`
+      : unknownReason(fact, condition.fact);
     return { ...base, actual: null, result: 'unknown', reason };
   }
   const result = testPredicate(condition, fact.value);
@@ -164,7 +172,8 @@ function testPredicate(condition: FactCondition, value: unknown): ConditionResul
   if (condition.notEquals !== undefined) checks.push(value !== condition.notEquals);
   if (condition.oneOf !== undefined) checks.push(condition.oneOf.includes(value as never));
   if (condition.below !== undefined || condition.atLeast !== undefined) {
-    const number = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+    const number =
+      typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
     if (Number.isNaN(number)) return 'unknown';
     if (condition.below !== undefined) checks.push(number < condition.below);
     if (condition.atLeast !== undefined) checks.push(number >= condition.atLeast);

@@ -30,17 +30,26 @@ test('no facts: likely, with each unknown condition and its reason', () => {
   const report = run();
   const finding = report.findings.find((f) => f.id === 'versioned')!;
   assert.equal(finding.verdict, 'likely');
-  assert.deepEqual(finding.conditions.map((c) => c.result), ['unknown', 'unknown']);
+  assert.deepEqual(
+    finding.conditions.map((c) => c.result),
+    ['unknown', 'unknown'],
+  );
   assert.match(finding.conditions[0]!.reason, /--with widget@VERSION/);
   assert.equal(finding.matches[0]!.captures.errno, 'ENOSPC');
 });
 
 test('facts in range: confirmed, and ranked above the general entry', () => {
-  const facts = mergeFacts(componentFact('widget@1.14.0', '--with'), kernelFacts('5.10.0-26-amd64', '--kernel'));
+  const facts = mergeFacts(
+    componentFact('widget@1.14.0', '--with'),
+    kernelFacts('5.10.0-26-amd64', '--kernel'),
+  );
   const report = run(facts);
   assert.equal(report.findings[0]!.verdict, 'confirmed');
   assert.deepEqual(report.findings.map((f) => f.id).slice(0, 2), ['versioned', 'general']);
-  assert.deepEqual(report.findings[0]!.conditions.map((c) => c.result), ['true', 'true']);
+  assert.deepEqual(
+    report.findings[0]!.conditions.map((c) => c.result),
+    ['true', 'true'],
+  );
 });
 
 test('a fixed version rules the entry out and says what else it can be', () => {
@@ -54,19 +63,29 @@ test('a fixed version rules the entry out and says what else it can be', () => {
 });
 
 test('a kernel outside the range rules it out too', () => {
-  const facts = mergeFacts(componentFact('widget@1.14.0', '--with'), kernelFacts('6.1.0-13-amd64', '--kernel'));
+  const facts = mergeFacts(
+    componentFact('widget@1.14.0', '--with'),
+    kernelFacts('6.1.0-13-amd64', '--kernel'),
+  );
   assert.equal(run(facts).findings.find((f) => f.id === 'versioned')!.verdict, 'ruled-out');
 });
 
 test('with no facts, the higher-priority (more specific) entry ranks first', () => {
-  assert.deepEqual(run().findings.map((f) => f.id), ['versioned', 'general']);
-  const unprioritised = kbFromYaml(entryYaml('versioned', 'widget failed: (?<errno>No space left on device)'), general);
+  assert.deepEqual(
+    run().findings.map((f) => f.id),
+    ['versioned', 'general'],
+  );
+  const unprioritised = kbFromYaml(
+    entryYaml('versioned', 'widget failed: (?<errno>No space left on device)'),
+    general,
+  );
   const ids = diagnose([{ name: 'log', text }], {}, unprioritised).findings.map((f) => f.id);
   assert.equal(ids.length, 2);
 });
 
 test('a benign line never outranks a real error and points at the real cause', () => {
-  const log = 'optional probe failed\nsomething unrelated\nfatal: widget failed: No space left on device\n';
+  const log =
+    'optional probe failed\nsomething unrelated\nfatal: widget failed: No space left on device\n';
   const report = run({}, log);
   assert.equal(report.findings.at(-1)!.id, 'harmless');
   const benign = report.findings.at(-1)!;
@@ -76,14 +95,22 @@ test('a benign line never outranks a real error and points at the real cause', (
 });
 
 test('a benign line alone: not actionable, and the next error line is pointed at', () => {
-  const report = run({}, 'optional probe failed\nlibfoo: map "rb": failed to create: Invalid argument\n');
-  assert.deepEqual(report.findings.map((f) => f.id), ['harmless']);
+  const report = run(
+    {},
+    'optional probe failed\nlibfoo: map "rb": failed to create: Invalid argument\n',
+  );
+  assert.deepEqual(
+    report.findings.map((f) => f.id),
+    ['harmless'],
+  );
   assert.equal(hasActionableFindings(report), false);
   assert.match(report.findings[0]!.reasoning, /line 2/);
 });
 
 test('occurrences are counted and only a few matches kept', () => {
-  const report = diagnose([{ name: 'log', text: `${text}\n`.repeat(50) }], {}, kb, { maxMatchesPerFinding: 3 });
+  const report = diagnose([{ name: 'log', text: `${text}\n`.repeat(50) }], {}, kb, {
+    maxMatchesPerFinding: 3,
+  });
   const finding = report.findings.find((f) => f.id === 'versioned')!;
   assert.equal(finding.occurrences, 50);
   assert.equal(finding.matches.length, 3);
@@ -91,14 +118,23 @@ test('occurrences are counted and only a few matches kept', () => {
 });
 
 test('check: at-risk only when every condition holds', () => {
-  const inRange = mergeFacts(componentFact('widget@1.14.0', '--with'), kernelFacts('5.10.0-26-amd64', '--kernel'));
-  assert.deepEqual(check(inRange, kb).findings.map((f) => [f.id, f.verdict]), [['versioned', 'at-risk']]);
+  const inRange = mergeFacts(
+    componentFact('widget@1.14.0', '--with'),
+    kernelFacts('5.10.0-26-amd64', '--kernel'),
+  );
+  assert.deepEqual(
+    check(inRange, kb).findings.map((f) => [f.id, f.verdict]),
+    [['versioned', 'at-risk']],
+  );
   assert.equal(check(componentFact('widget@1.14.0', '--with'), kb).findings.length, 0);
   assert.equal(check({}, kb).findings.length, 0);
 });
 
 test('backport-heavy kernels make kernel ranges unknown', () => {
-  const facts = mergeFacts(componentFact('widget@1.14.0', '--with'), kernelFacts('4.18.0-513.el8.x86_64', '--kernel'));
+  const facts = mergeFacts(
+    componentFact('widget@1.14.0', '--with'),
+    kernelFacts('4.18.0-513.el8.x86_64', '--kernel'),
+  );
   const finding = run(facts).findings.find((f) => f.id === 'versioned')!;
   assert.equal(finding.verdict, 'likely');
   assert.match(finding.conditions[1]!.reason, /backports/);

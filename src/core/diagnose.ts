@@ -31,7 +31,8 @@ export interface DiagnoseOptions {
 const DEFAULT_MAX_MATCHES = 5;
 const MAX_REAL_CAUSE_HINTS = 3;
 // Words that mark a line as an error a user would look at next (for benign findings).
-const ERRORISH = /\b(error|errors|failed|failure|fatal|denied|not permitted|invalid|cannot|can't|unable|refused)\b/i;
+const ERRORISH =
+  /\b(error|errors|failed|failure|fatal|denied|not permitted|invalid|cannot|can't|unable|refused)\b/i;
 
 interface IssueEvidence {
   issue: LoadedIssue;
@@ -85,7 +86,11 @@ export function diagnose(
       captures: match.captures,
     }));
     const finding = buildFinding(issue, verdict, conditions, shown, matches.length);
-    return { finding, priority: Math.max(...matches.map((match) => match.signature.priority)), first: matches[0]! };
+    return {
+      finding,
+      priority: Math.max(...matches.map((match) => match.signature.priority)),
+      first: matches[0]!,
+    };
   });
 
   // Findings that explain the failure come first (the more specific entry before the general
@@ -106,7 +111,11 @@ export function diagnose(
         .filter((other) => other.finding.verdict === 'benign')
         .flatMap((other) => other.finding.matches.map((match) => `${match.input}:${match.line}`)),
     );
-    finding.realCauseHints = findRealCauseHints(linesByInput.get(first.input) ?? [], first, benignLines);
+    finding.realCauseHints = findRealCauseHints(
+      linesByInput.get(first.input) ?? [],
+      first,
+      benignLines,
+    );
     finding.reasoning += describeRealCause(ranked, finding.realCauseHints);
   }
 
@@ -131,7 +140,9 @@ export function check(facts: Facts, kb: KnowledgeBase, options: DiagnoseOptions 
     if (conditions.every((condition) => condition.result === 'true')) {
       findings.push(buildFinding(issue, 'at-risk', conditions, [], 0));
     } else if (!conditions.some((condition) => condition.result === 'false')) {
-      const unknownFacts = conditions.filter((condition) => condition.result === 'unknown').map((condition) => condition.fact);
+      const unknownFacts = conditions
+        .filter((condition) => condition.result === 'unknown')
+        .map((condition) => condition.fact);
       undecided.push({ id: issue.id, title: issue.title, unknownFacts });
     }
   }
@@ -221,9 +232,14 @@ function findRealCauseHints(
   benignLines: ReadonlySet<string>,
 ): Match[] {
   const hints: Match[] = [];
-  for (let index = from.index + 1; index < lines.length && hints.length < MAX_REAL_CAUSE_HINTS; index++) {
+  for (
+    let index = from.index + 1;
+    index < lines.length && hints.length < MAX_REAL_CAUSE_HINTS;
+    index++
+  ) {
     const line = lines[index]!;
-    if (benignLines.has(`${(from as SignatureMatch & { input: string }).input}:${line.line}`)) continue;
+    if (benignLines.has(`${(from as SignatureMatch & { input: string }).input}:${line.line}`))
+      continue;
     if (!ERRORISH.test(line.text)) continue;
     hints.push({
       input: (from as SignatureMatch & { input: string }).input,
@@ -237,7 +253,9 @@ function findRealCauseHints(
 }
 
 function describeRealCause(ranked: readonly Finding[], hints: readonly Match[]): string {
-  const real = ranked.find((finding) => finding.verdict !== 'benign' && finding.verdict !== 'ruled-out');
+  const real = ranked.find(
+    (finding) => finding.verdict !== 'benign' && finding.verdict !== 'ruled-out',
+  );
   if (real) return ` The failure in this log is more likely ${real.id} (ranked above).`;
   if (hints.length > 0) {
     return ` Look at the error after it instead: line ${hints[0]!.line}: ${hints[0]!.text}`;

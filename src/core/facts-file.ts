@@ -3,7 +3,14 @@
 import { z } from 'zod';
 import type { Fact, Facts } from './facts.js';
 
-const FactValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown()), z.record(z.string(), z.unknown())]);
+const FactValueSchema = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.null(),
+  z.array(z.unknown()),
+  z.record(z.string(), z.unknown()),
+]);
 
 const FactSchema: z.ZodType<Fact> = z.union([
   z.strictObject({ value: FactValueSchema, source: z.string() }),
@@ -11,9 +18,15 @@ const FactSchema: z.ZodType<Fact> = z.union([
 ]);
 
 const FACT_KEY = /^[a-zA-Z][\w-]*(\.[\w@+-]+)+$/;
-const FactsSchema: z.ZodType<Facts> = z.record(z.string().regex(FACT_KEY, 'a fact key is dotted, like kernel.upstream'), FactSchema);
+const FactsSchema: z.ZodType<Facts> = z.record(
+  z.string().regex(FACT_KEY, 'a fact key is dotted, like kernel.upstream'),
+  FactSchema,
+);
 
-const FactsFileSchema = z.union([z.object({ schemaVersion: z.literal(1), facts: FactsSchema }).loose(), FactsSchema]);
+const FactsFileSchema = z.union([
+  z.object({ schemaVersion: z.literal(1), facts: FactsSchema }).loose(),
+  FactsSchema,
+]);
 
 /** Validates parsed JSON as facts; returns the facts or the first problem in words. */
 export function parseFactsFile(json: unknown): { facts: Facts } | { problem: string } {
@@ -23,5 +36,9 @@ export function parseFactsFile(json: unknown): { facts: Facts } | { problem: str
     return { problem: `${issue.path.join('.') || 'top level'}: ${issue.message}` };
   }
   const data = parsed.data as { schemaVersion?: unknown; facts?: unknown };
-  return { facts: (data.schemaVersion === 1 && typeof data.facts === 'object' ? data.facts : data) as Facts };
+  return {
+    facts: (data.schemaVersion === 1 && typeof data.facts === 'object'
+      ? data.facts
+      : data) as Facts,
+  };
 }

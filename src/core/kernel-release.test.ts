@@ -17,13 +17,17 @@ test('a Debian ABI that covers two uploads gives bounds, not a guess', () => {
 });
 
 test("Debian's uname -v wins over the table", () => {
-  const result = resolveKernelRelease('5.10.0-26-amd64', { unameVersion: '#1 SMP Debian 5.10.197-1 (2023-09-29)' });
+  const result = resolveKernelRelease('5.10.0-26-amd64', {
+    unameVersion: '#1 SMP Debian 5.10.197-1 (2023-09-29)',
+  });
   assert.equal(result.upstream, '5.10.197');
   assert.equal(result.resolvedBy, 'debian-uname-v');
 });
 
 test('Ubuntu: version_signature first, then table points', () => {
-  const signed = resolveKernelRelease('5.15.0-73-generic', { versionSignature: 'Ubuntu 5.15.0-73.80-generic 5.15.98' });
+  const signed = resolveKernelRelease('5.15.0-73-generic', {
+    versionSignature: 'Ubuntu 5.15.0-73.80-generic 5.15.98',
+  });
   assert.equal(signed.upstream, '5.15.98');
   assert.equal(signed.resolvedBy, 'ubuntu-version-signature');
   assert.equal(resolveKernelRelease('5.15.0-73-generic').upstream, '5.15.98');
@@ -42,7 +46,12 @@ test('Ubuntu frozen signatures and cloud flavours', () => {
 });
 
 test('backporting distros are flagged and get no upstream version', () => {
-  for (const release of ['4.18.0-513.5.1.el8_9.x86_64', '5.14.0-362.8.1.el9_3.x86_64', '5.15.0-204.147.6.2.el8uek.x86_64', '5.14.21-150500.55.19-default']) {
+  for (const release of [
+    '4.18.0-513.5.1.el8_9.x86_64',
+    '5.14.0-362.8.1.el9_3.x86_64',
+    '5.15.0-204.147.6.2.el8uek.x86_64',
+    '5.14.21-150500.55.19-default',
+  ]) {
     const result = resolveKernelRelease(release);
     assert.equal(result.backportHeavy, true, release);
     assert.equal(result.upstream, undefined, release);

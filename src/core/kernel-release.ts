@@ -14,11 +14,7 @@ import { createRequire } from 'node:module';
 import { normalizeVersion, compareVersions } from './versions.js';
 
 export type KernelResolver =
-  | 'ubuntu-version-signature'
-  | 'debian-uname-v'
-  | 'abi-table'
-  | 'release-string'
-  | 'unresolved';
+  'ubuntu-version-signature' | 'debian-uname-v' | 'abi-table' | 'release-string' | 'unresolved';
 
 export interface KernelResolution {
   release: string;
@@ -76,10 +72,13 @@ const FROZEN_UBUNTU_FINAL_RELEASES = new Set([
   '6.11.11',
 ]);
 
-const DEBIAN_ABI = /^(\d+\.\d+)\.0-(\d+)-(?:[a-z0-9]+-)*(?:amd64|arm64|i386|686|686-pae|armmp|armmp-lpae|armel|marvell|rpi|powerpc64le|ppc64el|s390x|mips64el|mipsel|loong64|riscv64)$/;
+const DEBIAN_ABI =
+  /^(\d+\.\d+)\.0-(\d+)-(?:[a-z0-9]+-)*(?:amd64|arm64|i386|686|686-pae|armmp|armmp-lpae|armel|marvell|rpi|powerpc64le|ppc64el|s390x|mips64el|mipsel|loong64|riscv64)$/;
 const UBUNTU_ABI = /^(\d+\.\d+)\.0-(\d+)-([a-z][a-z0-9-]*)$/;
-const UBUNTU_FLAVOURS = /^(generic|lowlatency|generic-64k|generic-lpae|generic-hwe|lowlatency-64k|raspi|raspi-nolpae)$/;
-const UBUNTU_CLOUD_OR_OEM = /^(aws|azure|gcp|gke|gkeop|oracle|kvm|ibm|oem|nvidia|intel-iotg|realtime|xilinx|fips|azure-fde|aws-fips)/;
+const UBUNTU_FLAVOURS =
+  /^(generic|lowlatency|generic-64k|generic-lpae|generic-hwe|lowlatency-64k|raspi|raspi-nolpae)$/;
+const UBUNTU_CLOUD_OR_OEM =
+  /^(aws|azure|gcp|gke|gkeop|oracle|kvm|ibm|oem|nvidia|intel-iotg|realtime|xilinx|fips|azure-fde|aws-fips)/;
 
 const RHEL_LIKE = /\.el\d+(?:_\d+)?(?:uek)?\b|\.el\d+uek|uek/;
 // SUSE: 5.14.21-150500.55.19-default, 4.12.14-122.37-default, 5.14.21-150500.33.29-azure.
@@ -241,7 +240,7 @@ function resolveFromAbiTable(
   }
 
   // Between known points, or past the last one: bounds only.
-  const below = points.filter((point) => point.abi < abi || (point.abi === abi)).pop();
+  const below = points.filter((point) => point.abi < abi || point.abi === abi).pop();
   const above = points.find((point) => point.abi > abi);
   if (below || above) {
     const min = below?.entry.upstream ?? `${series}.0`;

@@ -84,7 +84,11 @@ export interface Report {
 }
 
 /** Verdicts that mean "act on this": they set exit code 1 at warning severity or above. */
-export const ACTIONABLE_VERDICTS: ReadonlySet<Verdict> = new Set(['confirmed', 'likely', 'at-risk']);
+export const ACTIONABLE_VERDICTS: ReadonlySet<Verdict> = new Set([
+  'confirmed',
+  'likely',
+  'at-risk',
+]);
 
 export function hasActionableFindings(report: Report): boolean {
   return report.findings.some(

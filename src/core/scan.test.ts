@@ -4,7 +4,8 @@ import { compileSignature } from '../kb/load.js';
 import { SignatureSchema } from '../kb/schema.js';
 import { matchSignature, toLogicalLines } from './scan.js';
 
-const signature = (fields: Record<string, unknown>) => compileSignature(SignatureSchema.parse(fields));
+const signature = (fields: Record<string, unknown>) =>
+  compileSignature(SignatureSchema.parse(fields));
 
 test('escaped newlines and quotes inside a log line become logical lines', () => {
   const lines = toLogicalLines('time="x" msg="first\\nsecond \\"quoted\\""\nplain line\n');
@@ -17,11 +18,17 @@ test('escaped newlines and quotes inside a log line become logical lines', () =>
 
 test('double escaping (a JSON string inside a JSON string) is undone', () => {
   const lines = toLogicalLines('{"msg":"a\\\\nb"}');
-  assert.deepEqual(lines.map((line) => line.text), ['{"msg":"a', 'b"}']);
+  assert.deepEqual(
+    lines.map((line) => line.text),
+    ['{"msg":"a', 'b"}'],
+  );
 });
 
 test('CRLF line ends are dropped', () => {
-  assert.deepEqual(toLogicalLines('a\r\nb\r\n').map((line) => line.text), ['a', 'b']);
+  assert.deepEqual(
+    toLogicalLines('a\r\nb\r\n').map((line) => line.text),
+    ['a', 'b'],
+  );
 });
 
 test('a multi-line signature matches raw and escaped forms alike', () => {
@@ -31,7 +38,9 @@ test('a multi-line signature matches raw and escaped forms alike', () => {
     pattern: 'begin `(?<body>[^`]*)`: (?<errno>No space left on device)',
   });
   const raw = toLogicalLines('x\nbegin `0: one\n1: two\n`: No space left on device\ny');
-  const escaped = toLogicalLines('msg="begin `0: one\\n1: two\\n`: No space left on device: unknown"');
+  const escaped = toLogicalLines(
+    'msg="begin `0: one\\n1: two\\n`: No space left on device: unknown"',
+  );
   for (const lines of [raw, escaped]) {
     const [match, ...rest] = matchSignature(sig, lines);
     assert.equal(rest.length, 0);
@@ -45,21 +54,30 @@ test('a multi-line signature matches raw and escaped forms alike', () => {
 
 test('errno captures are normalised from numbers and names', () => {
   const sig = signature({ name: 'token', pattern: 'failed \\((?<errno>-\\d+)\\) to create' });
-  const [match] = matchSignature(sig, toLogicalLines("libbpf: object 'x': failed (-95) to create BPF token"));
+  const [match] = matchSignature(
+    sig,
+    toLogicalLines("libbpf: object 'x': failed (-95) to create BPF token"),
+  );
   assert.equal(match!.captures.errno, 'EOPNOTSUPP');
   assert.equal(match!.captures.errnoText, '-95');
 });
 
 test('a declared errno fills in when the text does not name one', () => {
   const sig = signature({ name: 'big', pattern: 'BPF program is too large', errno: 'E2BIG' });
-  const [match] = matchSignature(sig, toLogicalLines('BPF program is too large. Processed 1000001 insn'));
+  const [match] = matchSignature(
+    sig,
+    toLogicalLines('BPF program is too large. Processed 1000001 insn'),
+  );
   assert.equal(match!.captures.errno, 'E2BIG');
   assert.equal(match!.captures.errnoNumber, '7');
 });
 
 test('long lines are shown shortened around the match', () => {
   const sig = signature({ name: 'needle', pattern: 'needle' });
-  const [match] = matchSignature(sig, toLogicalLines(`${'a'.repeat(5000)} needle ${'b'.repeat(5000)}`));
+  const [match] = matchSignature(
+    sig,
+    toLogicalLines(`${'a'.repeat(5000)} needle ${'b'.repeat(5000)}`),
+  );
   assert.ok(match!.text.length < 600);
   assert.match(match!.text, /needle/);
 });

@@ -71,7 +71,10 @@ export function matchSignature(
       continue;
     }
     const found = signature.regex.exec(current.text);
-    if (found) matches.push(toMatch(signature, index, current.line, found, shortenAround(current.text, found.index)));
+    if (found)
+      matches.push(
+        toMatch(signature, index, current.line, found, shortenAround(current.text, found.index)),
+      );
   }
   return matches;
 }
@@ -85,7 +88,8 @@ function toMatch(
 ): SignatureMatch {
   const captures: Record<string, string> = {};
   for (const [name, value] of Object.entries(found.groups ?? {})) {
-    if (value !== undefined) captures[name] = value.length > MAX_CAPTURE ? `${value.slice(0, MAX_CAPTURE)}…` : value;
+    if (value !== undefined)
+      captures[name] = value.length > MAX_CAPTURE ? `${value.slice(0, MAX_CAPTURE)}…` : value;
   }
   addErrno(captures, signature.errno);
   addKernelVersion(captures);
@@ -95,7 +99,9 @@ function toMatch(
 /** Normalises an errno capture (name, number or strerror text) and adds its name and number. */
 function addErrno(captures: Record<string, string>, declared: string | undefined): void {
   const raw = captures.errno;
-  const errno = (raw !== undefined ? lookupErrno(raw) : undefined) ?? (declared ? errnoByName(declared) : undefined);
+  const errno =
+    (raw !== undefined ? lookupErrno(raw) : undefined) ??
+    (declared ? errnoByName(declared) : undefined);
   if (!errno) return;
   if (raw !== undefined && raw !== errno.name) captures.errnoText = raw;
   captures.errno = errno.name;

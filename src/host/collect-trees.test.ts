@@ -21,7 +21,14 @@ const value = (facts: Facts, key: string) => {
   return fact && 'value' in fact ? fact.value : { unknown: fact?.unknown };
 };
 
-const BPF_CONFIG = kernelConfig({ CONFIG_BPF: 'y', CONFIG_BPF_SYSCALL: 'y', CONFIG_DEBUG_INFO_BTF: 'y', CONFIG_KPROBES: 'y', CONFIG_FPROBE: 'y', CONFIG_BPF_LSM: 'n' });
+const BPF_CONFIG = kernelConfig({
+  CONFIG_BPF: 'y',
+  CONFIG_BPF_SYSCALL: 'y',
+  CONFIG_DEBUG_INFO_BTF: 'y',
+  CONFIG_KPROBES: 'y',
+  CONFIG_FPROBE: 'y',
+  CONFIG_BPF_LSM: 'n',
+});
 
 test('Debian bullseye: uname -v gives the upstream version; config from /boot; Debian userns knob', async () => {
   const facts = await factsOf({
@@ -91,18 +98,37 @@ test('Ubuntu 22.04 and 24.04: frozen 6.8.12 signature is backport-heavy; AppArmo
 });
 
 test('RHEL 8 and 9: backport-heavy, no upstream version; cgroup v1 on 8', async () => {
-  const rhel8 = await factsOf({ release: '4.18.0-513.5.1.el8_9.x86_64', unameVersion: '#1 SMP Fri Sep 29 05:21:10 EDT 2023', cgroup: 'v1', config: { where: 'boot', text: BPF_CONFIG }, btf: true });
+  const rhel8 = await factsOf({
+    release: '4.18.0-513.5.1.el8_9.x86_64',
+    unameVersion: '#1 SMP Fri Sep 29 05:21:10 EDT 2023',
+    cgroup: 'v1',
+    config: { where: 'boot', text: BPF_CONFIG },
+    btf: true,
+  });
   assert.equal(value(rhel8, 'kernel.backportHeavy'), true);
   assert.ok('unknown' in rhel8['kernel.upstream']!);
   assert.equal(value(rhel8, 'cgroup.layout'), 'v1');
   assert.ok('unknown' in rhel8['cgroup.current']!);
-  const rhel9 = await factsOf({ release: '5.14.0-362.8.1.el9_3.x86_64', unameVersion: '#1 SMP PREEMPT_DYNAMIC', cgroup: 'v2', config: { where: 'boot', text: BPF_CONFIG }, btf: true, memlock: ['unlimited', 'unlimited'] });
+  const rhel9 = await factsOf({
+    release: '5.14.0-362.8.1.el9_3.x86_64',
+    unameVersion: '#1 SMP PREEMPT_DYNAMIC',
+    cgroup: 'v2',
+    config: { where: 'boot', text: BPF_CONFIG },
+    btf: true,
+    memlock: ['unlimited', 'unlimited'],
+  });
   assert.equal(value(rhel9, 'kernel.backportHeavy'), true);
   assert.deepEqual(value(rhel9, 'process.memlock'), { soft: null, hard: null });
 });
 
 test('Amazon Linux 2 and WSL2: upstream-numbered releases, config from /proc/config.gz', async () => {
-  const al2 = await factsOf({ release: '5.10.205-195.807.amzn2.x86_64', unameVersion: '#1 SMP Tue Jan 16 18:28:59 UTC 2024', cgroup: 'v1', config: { where: 'proc', text: BPF_CONFIG }, btf: true });
+  const al2 = await factsOf({
+    release: '5.10.205-195.807.amzn2.x86_64',
+    unameVersion: '#1 SMP Tue Jan 16 18:28:59 UTC 2024',
+    cgroup: 'v1',
+    config: { where: 'proc', text: BPF_CONFIG },
+    btf: true,
+  });
   assert.equal(value(al2, 'kernel.upstream'), '5.10.205');
   assert.equal(value(al2, 'kernel.config'), '/proc/config.gz');
   const wsl = await factsOf({
@@ -121,7 +147,13 @@ test('Amazon Linux 2 and WSL2: upstream-numbered releases, config from /proc/con
 });
 
 test('a tree with no /proc at all: facts unknown with reasons, nothing thrown', async () => {
-  const root = writeHostTree({ release: 'x', unameVersion: 'x', cgroup: 'v2', config: { where: 'boot', text: '' }, btf: false });
+  const root = writeHostTree({
+    release: 'x',
+    unameVersion: 'x',
+    cgroup: 'v2',
+    config: { where: 'boot', text: '' },
+    btf: false,
+  });
   roots.push(root);
   rmSync(`${root}/proc`, { recursive: true, force: true });
   const facts = await collectFacts({ root, bpf: true, components: false });

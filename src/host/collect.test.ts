@@ -22,10 +22,11 @@ function snapshot() {
     } catch {
       return;
     }
-    for (const entry of entries) if (entry.isDirectory()) {
-      cgroups.push(join(dir, entry.name));
-      walk(join(dir, entry.name), depth + 1);
-    }
+    for (const entry of entries)
+      if (entry.isDirectory()) {
+        cgroups.push(join(dir, entry.name));
+        walk(join(dir, entry.name), depth + 1);
+      }
   };
   walk('/sys/fs/cgroup', 0);
   return {
@@ -49,14 +50,27 @@ test('live facts: every fact is a value with a source or unknown with a reason',
     if ('value' in fact) assert.ok(fact.source.length > 0, key);
     else assert.ok(fact.unknown.length > 0, key);
   }
-  for (const key of ['kernel.release', 'kernel.upstream', 'process.uid', 'process.umask', 'process.memlock', 'cgroup.layout', 'procfs.threadSelf', 'bpf.progType.socket_filter', 'userns.maxUserNamespaces']) {
+  for (const key of [
+    'kernel.release',
+    'kernel.upstream',
+    'process.uid',
+    'process.umask',
+    'process.memlock',
+    'cgroup.layout',
+    'procfs.threadSelf',
+    'bpf.progType.socket_filter',
+    'userns.maxUserNamespaces',
+  ]) {
     assert.ok(isKnown(facts[key]), `${key}: ${JSON.stringify(facts[key])}`);
   }
   // LAB.md: securityfs is not mounted here, so lockdown must be unknown, not guessed.
   if (!readFileSync('/proc/self/mountinfo', 'utf8').includes(' securityfs ')) {
     assert.ok('unknown' in facts['kernel.lockdown']!);
   }
-  assert.equal(facts['process.uid'] && 'value' in facts['process.uid'] ? facts['process.uid'].value : -1, 0);
+  assert.equal(
+    facts['process.uid'] && 'value' in facts['process.uid'] ? facts['process.uid'].value : -1,
+    0,
+  );
 });
 
 test('probing leaves no trace: fds, mounts, bpffs pins and cgroups are unchanged', async (t) => {
@@ -73,14 +87,34 @@ test('probing leaves no trace: fds, mounts, bpffs pins and cgroups are unchanged
 
 test('probing as an unprivileged user: BPF facts inconclusive with the reason, exit 0', (t) => {
   if (!requireRootBpf(t) || !requireCommand(t, 'setpriv', ['--version'])) return;
-  const result = spawnSync('setpriv', ['--reuid', '65534', '--regid', '65534', '--clear-groups', process.execPath, BIN, 'probe', '--format', 'json'], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const result = spawnSync(
+    'setpriv',
+    [
+      '--reuid',
+      '65534',
+      '--regid',
+      '65534',
+      '--clear-groups',
+      process.execPath,
+      BIN,
+      'probe',
+      '--format',
+      'json',
+    ],
+    {
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
   assert.equal(result.status, 0, result.stderr);
-  const facts = JSON.parse(result.stdout).facts as Record<string, { value?: unknown; source?: string; unknown?: string }>;
+  const facts = JSON.parse(result.stdout).facts as Record<
+    string,
+    { value?: unknown; source?: string; unknown?: string }
+  >;
   assert.equal(facts['process.uid']?.value, 65534);
-  const bpfKeys = Object.keys(facts).filter((key) => key.startsWith('bpf.progType.') || key.startsWith('bpf.mapType.'));
+  const bpfKeys = Object.keys(facts).filter(
+    (key) => key.startsWith('bpf.progType.') || key.startsWith('bpf.mapType.'),
+  );
   assert.ok(bpfKeys.length > 50);
   for (const key of bpfKeys) {
     // unprivileged_bpf_disabled (LAB.md: 2 here) makes bpf() fail with EPERM: never "unsupported".

@@ -20,13 +20,21 @@ export interface CollectOptions {
   components?: boolean;
 }
 
-export async function collectFacts({ root = '/', bpf = true, components = true }: CollectOptions = {}): Promise<Facts> {
+export async function collectFacts({
+  root = '/',
+  bpf = true,
+  components = true,
+}: CollectOptions = {}): Promise<Facts> {
   const fs = new HostFs(root);
   const live = root === '/';
   const kernel = collectKernelFacts(fs);
-  const release = isKnown(kernel['kernel.release']) ? String(kernel['kernel.release'].value) : undefined;
+  const release = isKnown(kernel['kernel.release'])
+    ? String(kernel['kernel.release'].value)
+    : undefined;
   const processFacts = collectProcessFacts(fs);
-  const uid = isKnown(processFacts['process.uid']) ? Number(processFacts['process.uid'].value) : undefined;
+  const uid = isKnown(processFacts['process.uid'])
+    ? Number(processFacts['process.uid'].value)
+    : undefined;
   const userName = live ? safeUserName() : undefined;
   const facts: Facts = {
     ...kernel,
@@ -42,7 +50,11 @@ export async function collectFacts({ root = '/', bpf = true, components = true }
       facts,
       live && release
         ? collectBpfFacts(release)
-        : { 'bpf.probes': unknown(live ? 'the kernel release is unknown' : 'BPF probes run only on the live host') },
+        : {
+            'bpf.probes': unknown(
+              live ? 'the kernel release is unknown' : 'BPF probes run only on the live host',
+            ),
+          },
     );
   }
   return facts;

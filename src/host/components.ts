@@ -29,19 +29,43 @@ export interface ComponentSpec {
 export const COMPONENTS: readonly ComponentSpec[] = [
   { name: 'crun', commands: ['crun'], args: ['--version'], pattern: /crun version (\S+)/ },
   { name: 'runc', commands: ['runc'], args: ['--version'], pattern: /runc version (\S+)/ },
-  { name: 'containerd', commands: ['containerd'], args: ['--version'], pattern: /containerd \S+ v?(\d+\.\d+\.\d+\S*)/ },
-  { name: 'docker', commands: ['docker'], args: ['--version'], pattern: /Docker version ([^,\s]+)/ },
+  {
+    name: 'containerd',
+    commands: ['containerd'],
+    args: ['--version'],
+    pattern: /containerd \S+ v?(\d+\.\d+\.\d+\S*)/,
+  },
+  {
+    name: 'docker',
+    commands: ['docker'],
+    args: ['--version'],
+    pattern: /Docker version ([^,\s]+)/,
+  },
   { name: 'podman', commands: ['podman'], args: ['--version'], pattern: /podman version (\S+)/ },
   { name: 'sysbox', commands: ['sysbox-runc'], args: ['--version'], pattern: /version:\s*(\S+)/ },
-  { name: 'tetragon', commands: ['tetragon'], args: ['--version'], pattern: /v?(\d+\.\d+\.\d+\S*)/ },
-  { name: 'cilium', commands: ['cilium-agent', 'cilium'], args: ['--version'], pattern: /v?(\d+\.\d+\.\d+\S*)/ },
+  {
+    name: 'tetragon',
+    commands: ['tetragon'],
+    args: ['--version'],
+    pattern: /v?(\d+\.\d+\.\d+\S*)/,
+  },
+  {
+    name: 'cilium',
+    commands: ['cilium-agent', 'cilium'],
+    args: ['--version'],
+    pattern: /v?(\d+\.\d+\.\d+\S*)/,
+  },
   { name: 'bpftool', commands: ['bpftool'], args: ['--version'], pattern: /bpftool v?(\S+)/ },
 ];
 
 const TIMEOUT_MS = 2000;
 const EXTRA_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
-function findExecutable(fs: HostFs, names: readonly string[], path: string | undefined): string | undefined {
+function findExecutable(
+  fs: HostFs,
+  names: readonly string[],
+  path: string | undefined,
+): string | undefined {
   const dirs = [...new Set([...(path ?? '').split(delimiter).filter(Boolean), ...EXTRA_DIRS])];
   for (const name of names) {
     for (const dir of dirs) {
@@ -57,7 +81,12 @@ function runVersion(file: string, args: string[]): Promise<{ output: string } | 
     execFile(
       file,
       args,
-      { timeout: TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 64 * 1024, env: { ...process.env, LC_ALL: 'C' } },
+      {
+        timeout: TIMEOUT_MS,
+        killSignal: 'SIGKILL',
+        maxBuffer: 64 * 1024,
+        env: { ...process.env, LC_ALL: 'C' },
+      },
       (error, stdout, stderr) => {
         const output = `${stdout}\n${stderr}`;
         if (error && (error as NodeJS.ErrnoException & { killed?: boolean }).killed) {
@@ -72,19 +101,36 @@ function runVersion(file: string, args: string[]): Promise<{ output: string } | 
   });
 }
 
-export async function componentFact(spec: ComponentSpec, fs: HostFs, path = process.env.PATH): Promise<Fact> {
+export async function componentFact(
+  spec: ComponentSpec,
+  fs: HostFs,
+  path = process.env.PATH,
+): Promise<Fact> {
   const file = findExecutable(fs, spec.commands, path);
   if (!file) return known(null, `not installed: ${spec.commands.join(', ')} not found on PATH`);
-  if (fs.root !== '/') return unknown(`${file} exists in the host tree, but kcompat runs commands only on the live host`);
+  if (fs.root !== '/')
+    return unknown(
+      `${file} exists in the host tree, but kcompat runs commands only on the live host`,
+    );
   const result = await runVersion(file, spec.args);
   if ('error' in result) return unknown(result.error);
   const raw = spec.pattern.exec(result.output)?.[1];
   const version = raw ? normalizeVersion(raw) : null;
-  if (!version) return unknown(`${file} ${spec.args.join(' ')} printed no version: ${result.output.trim().slice(0, 80)}`);
+  if (!version)
+    return unknown(
+      `${file} ${spec.args.join(' ')} printed no version: ${result.output.trim().slice(0, 80)}`,
+    );
   return known(version, `${file} ${spec.args.join(' ')}: ${raw}`);
 }
 
-const LIBRARY_DIRS = ['/usr/lib64', '/lib64', '/usr/lib', '/lib', '/usr/local/lib', '/usr/local/lib64'];
+const LIBRARY_DIRS = [
+  '/usr/lib64',
+  '/lib64',
+  '/usr/lib',
+  '/lib',
+  '/usr/local/lib',
+  '/usr/local/lib64',
+];
 
 /** The libbpf shared library's version, from its file name (libbpf.so.1.4.0). */
 export function libbpfFact(fs: HostFs): Fact {
@@ -97,12 +143,18 @@ export function libbpfFact(fs: HostFs): Fact {
       continue;
     }
     const versioned = names.filter((name) => /^libbpf\.so\.\d+\.\d+(\.\d+)?$/.test(name)).sort();
-    const link = names.includes('libbpf.so.1') || names.includes('libbpf.so.0') ? resolveLink(fs, dir, names) : undefined;
+    const link =
+      names.includes('libbpf.so.1') || names.includes('libbpf.so.0')
+        ? resolveLink(fs, dir, names)
+        : undefined;
     const file = link ?? versioned.at(-1);
     const version = file ? normalizeVersion(file.replace(/^libbpf\.so\./, '')) : null;
     if (version) return known(version, `${join(dir, file!)}`);
   }
-  return known(null, `not installed: no libbpf.so.* in ${LIBRARY_DIRS.join(', ')} or their multiarch directories`);
+  return known(
+    null,
+    `not installed: no libbpf.so.* in ${LIBRARY_DIRS.join(', ')} or their multiarch directories`,
+  );
 }
 
 function multiarchDirs(fs: HostFs, dir: string): string[] {
@@ -128,7 +180,9 @@ function resolveLink(fs: HostFs, dir: string, names: string[]): string | undefin
 
 export async function collectComponentFacts(fs: HostFs): Promise<Facts> {
   const entries = await Promise.all(
-    COMPONENTS.map(async (spec) => [componentVersionKey(spec.name), await componentFact(spec, fs)] as const),
+    COMPONENTS.map(
+      async (spec) => [componentVersionKey(spec.name), await componentFact(spec, fs)] as const,
+    ),
   );
   return { ...Object.fromEntries(entries), [componentVersionKey('libbpf')]: libbpfFact(fs) };
 }

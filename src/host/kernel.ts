@@ -4,7 +4,11 @@ import type { HostFs } from './read.js';
 
 export function collectKernelFacts(fs: HostFs): Facts {
   const release = fs.text('/proc/sys/kernel/osrelease');
-  if (!release) return { 'kernel.release': unknown('/proc/sys/kernel/osrelease is not readable'), 'kernel.upstream': unknown('the kernel release is unknown') };
+  if (!release)
+    return {
+      'kernel.release': unknown('/proc/sys/kernel/osrelease is not readable'),
+      'kernel.upstream': unknown('the kernel release is unknown'),
+    };
   const versionSignature = fs.text('/proc/version_signature');
   const unameVersion = fs.text('/proc/sys/kernel/version');
   return kernelFacts(release, '/proc/sys/kernel/osrelease', {

@@ -21,8 +21,11 @@ export class HostFs {
     try {
       const full = this.path(path);
       const buffer = readFileSync(full);
-      if (buffer.length > MAX_HOST_FILE) return { ok: false, reason: `${path} is larger than expected` };
-      const data = path.endsWith('.gz') ? gunzipSync(buffer, { maxOutputLength: MAX_HOST_FILE }) : buffer;
+      if (buffer.length > MAX_HOST_FILE)
+        return { ok: false, reason: `${path} is larger than expected` };
+      const data = path.endsWith('.gz')
+        ? gunzipSync(buffer, { maxOutputLength: MAX_HOST_FILE })
+        : buffer;
       return { ok: true, text: data.toString('utf8') };
     } catch (error) {
       return { ok: false, reason: `${path}: ${describeError(error)}` };

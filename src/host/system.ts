@@ -6,23 +6,72 @@ import type { HostFs } from './read.js';
 
 // include/uapi/linux/capability.h, bit numbers 0..40.
 const CAPABILITY_NAMES = [
-  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL',
-  'CAP_SETGID', 'CAP_SETUID', 'CAP_SETPCAP', 'CAP_LINUX_IMMUTABLE', 'CAP_NET_BIND_SERVICE',
-  'CAP_NET_BROADCAST', 'CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_IPC_LOCK', 'CAP_IPC_OWNER',
-  'CAP_SYS_MODULE', 'CAP_SYS_RAWIO', 'CAP_SYS_CHROOT', 'CAP_SYS_PTRACE', 'CAP_SYS_PACCT',
-  'CAP_SYS_ADMIN', 'CAP_SYS_BOOT', 'CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_TIME',
-  'CAP_SYS_TTY_CONFIG', 'CAP_MKNOD', 'CAP_LEASE', 'CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL',
-  'CAP_SETFCAP', 'CAP_MAC_OVERRIDE', 'CAP_MAC_ADMIN', 'CAP_SYSLOG', 'CAP_WAKE_ALARM',
-  'CAP_BLOCK_SUSPEND', 'CAP_AUDIT_READ', 'CAP_PERFMON', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE',
+  'CAP_CHOWN',
+  'CAP_DAC_OVERRIDE',
+  'CAP_DAC_READ_SEARCH',
+  'CAP_FOWNER',
+  'CAP_FSETID',
+  'CAP_KILL',
+  'CAP_SETGID',
+  'CAP_SETUID',
+  'CAP_SETPCAP',
+  'CAP_LINUX_IMMUTABLE',
+  'CAP_NET_BIND_SERVICE',
+  'CAP_NET_BROADCAST',
+  'CAP_NET_ADMIN',
+  'CAP_NET_RAW',
+  'CAP_IPC_LOCK',
+  'CAP_IPC_OWNER',
+  'CAP_SYS_MODULE',
+  'CAP_SYS_RAWIO',
+  'CAP_SYS_CHROOT',
+  'CAP_SYS_PTRACE',
+  'CAP_SYS_PACCT',
+  'CAP_SYS_ADMIN',
+  'CAP_SYS_BOOT',
+  'CAP_SYS_NICE',
+  'CAP_SYS_RESOURCE',
+  'CAP_SYS_TIME',
+  'CAP_SYS_TTY_CONFIG',
+  'CAP_MKNOD',
+  'CAP_LEASE',
+  'CAP_AUDIT_WRITE',
+  'CAP_AUDIT_CONTROL',
+  'CAP_SETFCAP',
+  'CAP_MAC_OVERRIDE',
+  'CAP_MAC_ADMIN',
+  'CAP_SYSLOG',
+  'CAP_WAKE_ALARM',
+  'CAP_BLOCK_SUSPEND',
+  'CAP_AUDIT_READ',
+  'CAP_PERFMON',
+  'CAP_BPF',
+  'CAP_CHECKPOINT_RESTORE',
 ];
 
 /** Kernel options the knowledge base and the probes care about. */
 const CONFIG_OPTIONS = [
-  'CONFIG_BPF', 'CONFIG_BPF_SYSCALL', 'CONFIG_BPF_JIT', 'CONFIG_BPF_JIT_ALWAYS_ON',
-  'CONFIG_BPF_UNPRIV_DEFAULT_OFF', 'CONFIG_BPF_LSM', 'CONFIG_BPF_EVENTS', 'CONFIG_CGROUP_BPF',
-  'CONFIG_DEBUG_INFO_BTF', 'CONFIG_DEBUG_INFO_BTF_MODULES', 'CONFIG_KPROBES', 'CONFIG_KPROBE_EVENTS',
-  'CONFIG_UPROBE_EVENTS', 'CONFIG_FPROBE', 'CONFIG_FUNCTION_TRACER', 'CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS',
-  'CONFIG_SECURITY_LOCKDOWN_LSM', 'CONFIG_USER_NS', 'CONFIG_CGROUPS', 'CONFIG_MEMCG', 'CONFIG_MODULES',
+  'CONFIG_BPF',
+  'CONFIG_BPF_SYSCALL',
+  'CONFIG_BPF_JIT',
+  'CONFIG_BPF_JIT_ALWAYS_ON',
+  'CONFIG_BPF_UNPRIV_DEFAULT_OFF',
+  'CONFIG_BPF_LSM',
+  'CONFIG_BPF_EVENTS',
+  'CONFIG_CGROUP_BPF',
+  'CONFIG_DEBUG_INFO_BTF',
+  'CONFIG_DEBUG_INFO_BTF_MODULES',
+  'CONFIG_KPROBES',
+  'CONFIG_KPROBE_EVENTS',
+  'CONFIG_UPROBE_EVENTS',
+  'CONFIG_FPROBE',
+  'CONFIG_FUNCTION_TRACER',
+  'CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS',
+  'CONFIG_SECURITY_LOCKDOWN_LSM',
+  'CONFIG_USER_NS',
+  'CONFIG_CGROUPS',
+  'CONFIG_MEMCG',
+  'CONFIG_MODULES',
   'CONFIG_IKCONFIG_PROC',
 ];
 
@@ -58,7 +107,9 @@ export function collectKernelConfigFacts(fs: HostFs, release: string | undefined
   const reason = `no kernel configuration found (${reasons.join('; ')})`;
   return {
     'kernel.config': unknown(reason),
-    ...Object.fromEntries(CONFIG_OPTIONS.map((option) => [`kernel.config.${option}`, unknown(reason)])),
+    ...Object.fromEntries(
+      CONFIG_OPTIONS.map((option) => [`kernel.config.${option}`, unknown(reason)]),
+    ),
   };
 }
 
@@ -67,18 +118,28 @@ export function collectKernelFeatureFacts(fs: HostFs): Facts {
   facts['kernel.btf'] = fs.exists('/sys/kernel/btf/vmlinux')
     ? known(true, '/sys/kernel/btf/vmlinux exists')
     : fs.exists('/sys/kernel')
-      ? known(false, '/sys/kernel/btf/vmlinux does not exist (kernel built without CONFIG_DEBUG_INFO_BTF)')
+      ? known(
+          false,
+          '/sys/kernel/btf/vmlinux does not exist (kernel built without CONFIG_DEBUG_INFO_BTF)',
+        )
       : unknown('/sys is not mounted or not visible here');
 
   const lockdown = fs.read('/sys/kernel/security/lockdown');
   if (lockdown.ok) {
     const selected = /\[(\w+)\]/.exec(lockdown.text)?.[1];
-    facts['kernel.lockdown'] = selected ? known(selected, '/sys/kernel/security/lockdown') : unknown(`cannot parse /sys/kernel/security/lockdown: ${lockdown.text.trim()}`);
+    facts['kernel.lockdown'] = selected
+      ? known(selected, '/sys/kernel/security/lockdown')
+      : unknown(`cannot parse /sys/kernel/security/lockdown: ${lockdown.text.trim()}`);
   } else if (!fs.exists('/sys/kernel/security/lsm')) {
-    facts['kernel.lockdown'] = unknown('securityfs is not mounted at /sys/kernel/security (kcompat never mounts it)');
+    facts['kernel.lockdown'] = unknown(
+      'securityfs is not mounted at /sys/kernel/security (kcompat never mounts it)',
+    );
   } else {
     facts['kernel.lockdown'] = fs.exists('/sys/kernel/security')
-      ? known('none', 'securityfs is mounted but has no lockdown file: the lockdown LSM is not active')
+      ? known(
+          'none',
+          'securityfs is mounted but has no lockdown file: the lockdown LSM is not active',
+        )
       : unknown(lockdown.reason);
   }
 
@@ -145,7 +206,9 @@ export function collectMountFacts(fs: HostFs): Facts {
       mountPoint: mount.mountPoint,
       options: mount.options,
       delegate: Object.fromEntries(
-        mount.options.filter((option) => option.startsWith('delegate_')).map((option) => option.split('=') as [string, string]),
+        mount.options
+          .filter((option) => option.startsWith('delegate_'))
+          .map((option) => option.split('=') as [string, string]),
       ),
     }));
   facts['bpffs.mounts'] = known(bpffs, '/proc/self/mountinfo (type bpf)');
@@ -161,9 +224,19 @@ export function collectMountFacts(fs: HostFs): Facts {
   const v2 = mounts.filter((mount) => mount.fsType === 'cgroup2');
   const v1 = mounts.filter((mount) => mount.fsType === 'cgroup');
   const unified = v2.find((mount) => mount.mountPoint === '/sys/fs/cgroup') ?? v2[0];
-  const layout = v2.length > 0 && v1.length === 0 ? 'v2' : v2.length > 0 ? 'hybrid' : v1.length > 0 ? 'v1' : undefined;
+  const layout =
+    v2.length > 0 && v1.length === 0
+      ? 'v2'
+      : v2.length > 0
+        ? 'hybrid'
+        : v1.length > 0
+          ? 'v1'
+          : undefined;
   facts['cgroup.layout'] = layout
-    ? known(layout, `/proc/self/mountinfo: ${v1.length} cgroup v1 mount(s), ${v2.length} cgroup2 mount(s)`)
+    ? known(
+        layout,
+        `/proc/self/mountinfo: ${v1.length} cgroup v1 mount(s), ${v2.length} cgroup2 mount(s)`,
+      )
     : unknown('no cgroup filesystem is mounted in this mount namespace');
   if (unified) facts['cgroup.v2.mountPoint'] = known(unified.mountPoint, '/proc/self/mountinfo');
   Object.assign(facts, collectCgroupV2Facts(fs, unified?.mountPoint));
@@ -177,27 +250,38 @@ function collectCgroupV2Facts(fs: HostFs, mountPoint: string | undefined): Facts
   }
   const facts: Facts = {};
   const controllers = fs.text(`${mountPoint}/cgroup.controllers`);
-  facts['cgroup.v2.controllers'] = controllers !== undefined
-    ? known(controllers.split(/\s+/).filter(Boolean), `${mountPoint}/cgroup.controllers`)
-    : unknown(`cannot read ${mountPoint}/cgroup.controllers`);
+  facts['cgroup.v2.controllers'] =
+    controllers !== undefined
+      ? known(controllers.split(/\s+/).filter(Boolean), `${mountPoint}/cgroup.controllers`)
+      : unknown(`cannot read ${mountPoint}/cgroup.controllers`);
   const self = fs.read('/proc/self/cgroup');
   const current = self.ok ? /^0::(.*)$/m.exec(self.text)?.[1] : undefined;
   if (current === undefined) {
-    facts['cgroup.current'] = unknown(self.ok ? '/proc/self/cgroup has no cgroup2 entry' : self.reason);
+    facts['cgroup.current'] = unknown(
+      self.ok ? '/proc/self/cgroup has no cgroup2 entry' : self.reason,
+    );
     return facts;
   }
   facts['cgroup.current'] = known(current, '/proc/self/cgroup (0::)');
   const dir = `${mountPoint}${current === '/' ? '' : current}`;
   const subtree = fs.text(`${dir}/cgroup.subtree_control`);
-  facts['cgroup.current.subtreeControl'] = subtree !== undefined
-    ? known(subtree.split(/\s+/).filter(Boolean), `${dir}/cgroup.subtree_control`)
-    : unknown(`cannot read ${dir}/cgroup.subtree_control`);
+  facts['cgroup.current.subtreeControl'] =
+    subtree !== undefined
+      ? known(subtree.split(/\s+/).filter(Boolean), `${dir}/cgroup.subtree_control`)
+      : unknown(`cannot read ${dir}/cgroup.subtree_control`);
   const delegated = fs.text(`${dir}/cgroup.controllers`);
-  facts['cgroup.current.controllers'] = delegated !== undefined
-    ? known(delegated.split(/\s+/).filter(Boolean), `${dir}/cgroup.controllers (controllers available to this cgroup)`)
-    : unknown(`cannot read ${dir}/cgroup.controllers`);
+  facts['cgroup.current.controllers'] =
+    delegated !== undefined
+      ? known(
+          delegated.split(/\s+/).filter(Boolean),
+          `${dir}/cgroup.controllers (controllers available to this cgroup)`,
+        )
+      : unknown(`cannot read ${dir}/cgroup.controllers`);
   const access = fs.canAccess(dir, constants.R_OK | constants.X_OK);
-  facts['cgroup.current.accessible'] = typeof access === 'boolean' ? known(access, `access(${dir}, R_OK|X_OK)`) : unknown(`${dir}: ${access}`);
+  facts['cgroup.current.accessible'] =
+    typeof access === 'boolean'
+      ? known(access, `access(${dir}, R_OK|X_OK)`)
+      : unknown(`${dir}: ${access}`);
   const mode = fs.mode(dir);
   if (mode === undefined) {
     facts['cgroup.current.mode'] = unknown(`cannot stat ${dir}`);
@@ -205,21 +289,38 @@ function collectCgroupV2Facts(fs: HostFs, mountPoint: string | undefined): Facts
   } else {
     facts['cgroup.current.mode'] = known(`0${mode.toString(8)}`, `stat ${dir}`);
     // A user namespace that does not map the cgroup's owner sees only the "other" bits.
-    facts['cgroup.current.othersCanEnter'] = known((mode & 0o005) === 0o005, `mode 0${mode.toString(8)} of ${dir}`);
+    facts['cgroup.current.othersCanEnter'] = known(
+      (mode & 0o005) === 0o005,
+      `mode 0${mode.toString(8)} of ${dir}`,
+    );
   }
   return facts;
 }
 
-export function collectUsernsFacts(fs: HostFs, uid: number | undefined, userName: string | undefined): Facts {
+export function collectUsernsFacts(
+  fs: HostFs,
+  uid: number | undefined,
+  userName: string | undefined,
+): Facts {
   const facts: Facts = {
     'userns.maxUserNamespaces': numericSysctl(fs, '/proc/sys/user/max_user_namespaces'),
-    'userns.unprivilegedUsernsClone': optionalSysctl(fs, '/proc/sys/kernel/unprivileged_userns_clone', 'the Debian knob is not in this kernel'),
-    'userns.apparmorRestrictUnprivileged': optionalSysctl(fs, '/proc/sys/kernel/apparmor_restrict_unprivileged_userns', 'no Ubuntu AppArmor user-namespace restriction in this kernel'),
+    'userns.unprivilegedUsernsClone': optionalSysctl(
+      fs,
+      '/proc/sys/kernel/unprivileged_userns_clone',
+      'the Debian knob is not in this kernel',
+    ),
+    'userns.apparmorRestrictUnprivileged': optionalSysctl(
+      fs,
+      '/proc/sys/kernel/apparmor_restrict_unprivileged_userns',
+      'no Ubuntu AppArmor user-namespace restriction in this kernel',
+    ),
   };
   for (const kind of ['subuid', 'subgid'] as const) {
     const result = fs.read(`/etc/${kind}`);
     if (!result.ok) {
-      facts[`userns.${kind}`] = result.reason.endsWith('does not exist') ? known([], `/etc/${kind} does not exist`) : unknown(result.reason);
+      facts[`userns.${kind}`] = result.reason.endsWith('does not exist')
+        ? known([], `/etc/${kind} does not exist`)
+        : unknown(result.reason);
       continue;
     }
     const ranges = result.text
@@ -237,30 +338,55 @@ export function collectProcessFacts(fs: HostFs): Facts {
   const facts: Facts = {};
   const status = fs.read('/proc/self/status');
   if (!status.ok) {
-    for (const key of ['process.uid', 'process.capabilities', 'process.umask']) facts[key] = unknown(status.reason);
+    for (const key of ['process.uid', 'process.capabilities', 'process.umask'])
+      facts[key] = unknown(status.reason);
   } else {
-    const field = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(status.text)?.[1]?.trim();
+    const field = (name: string) =>
+      new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(status.text)?.[1]?.trim();
     const uids = field('Uid')?.split(/\s+/);
-    facts['process.uid'] = uids?.[0] ? known(Number(uids[0]), '/proc/self/status Uid (real)') : unknown('no Uid line');
-    facts['process.euid'] = uids?.[1] ? known(Number(uids[1]), '/proc/self/status Uid (effective)') : unknown('no Uid line');
+    facts['process.uid'] = uids?.[0]
+      ? known(Number(uids[0]), '/proc/self/status Uid (real)')
+      : unknown('no Uid line');
+    facts['process.euid'] = uids?.[1]
+      ? known(Number(uids[1]), '/proc/self/status Uid (effective)')
+      : unknown('no Uid line');
     const capEff = field('CapEff');
-    facts['process.capabilities'] = capEff ? known(capabilityNames(capEff), '/proc/self/status CapEff') : unknown('no CapEff line');
+    facts['process.capabilities'] = capEff
+      ? known(capabilityNames(capEff), '/proc/self/status CapEff')
+      : unknown('no CapEff line');
     const umask = field('Umask');
-    facts['process.umask'] = umask ? known(umask, '/proc/self/status Umask') : unknown('no Umask line (kernel before 4.7)');
+    facts['process.umask'] = umask
+      ? known(umask, '/proc/self/status Umask')
+      : unknown('no Umask line (kernel before 4.7)');
     const seccomp = field('Seccomp');
-    facts['process.seccomp'] = seccomp !== undefined ? known(['disabled', 'strict', 'filter'][Number(seccomp)] ?? seccomp, '/proc/self/status Seccomp') : unknown('no Seccomp line');
+    facts['process.seccomp'] =
+      seccomp !== undefined
+        ? known(
+            ['disabled', 'strict', 'filter'][Number(seccomp)] ?? seccomp,
+            '/proc/self/status Seccomp',
+          )
+        : unknown('no Seccomp line');
     const noNewPrivs = field('NoNewPrivs');
-    facts['process.noNewPrivs'] = noNewPrivs !== undefined ? known(noNewPrivs === '1', '/proc/self/status NoNewPrivs') : unknown('no NoNewPrivs line');
+    facts['process.noNewPrivs'] =
+      noNewPrivs !== undefined
+        ? known(noNewPrivs === '1', '/proc/self/status NoNewPrivs')
+        : unknown('no NoNewPrivs line');
   }
   const limits = fs.read('/proc/self/limits');
   const memlock = limits.ok ? /^Max locked memory\s+(\S+)\s+(\S+)/m.exec(limits.text) : null;
   facts['process.memlock'] = memlock
-    ? known({ soft: limitValue(memlock[1]!), hard: limitValue(memlock[2]!) }, '/proc/self/limits (bytes; null = unlimited)')
+    ? known(
+        { soft: limitValue(memlock[1]!), hard: limitValue(memlock[2]!) },
+        '/proc/self/limits (bytes; null = unlimited)',
+      )
     : unknown(limits.ok ? 'no "Max locked memory" line' : limits.reason);
   facts['procfs.threadSelf'] = fs.exists('/proc/thread-self')
     ? known(true, '/proc/thread-self exists')
     : fs.exists('/proc/self')
-      ? known(false, '/proc/thread-self does not exist (kernel before 3.17, or a procfs emulation without it)')
+      ? known(
+          false,
+          '/proc/thread-self does not exist (kernel before 3.17, or a procfs emulation without it)',
+        )
       : unknown('/proc is not mounted');
   return facts;
 }

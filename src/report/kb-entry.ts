@@ -21,36 +21,61 @@ export function formatKnownIssue(issue: LoadedIssue): string {
   ];
   if (issue.conditions.length > 0) {
     out.push('## Affected when', '', '| condition | fixed in | source |', '| --- | --- | --- |');
-    for (const condition of issue.conditions) out.push(`| ${describe(condition)} | ${'fixed' in condition && condition.fixed ? condition.fixed : ''} | ${condition.source} |`);
+    for (const condition of issue.conditions)
+      out.push(
+        `| ${describe(condition)} | ${'fixed' in condition && condition.fixed ? condition.fixed : ''} | ${condition.source} |`,
+      );
     out.push('');
   }
   out.push('## Fix', '', issue.fix.trim(), '');
   if (issue.workarounds.length > 0) {
     out.push('## Workarounds', '');
     for (const workaround of issue.workarounds) {
-      out.push(`- ${workaround.text.trim()}${workaround.cost ? ` Cost: ${workaround.cost}` : ''}${workaround.verified ? '' : ' *(not verified upstream)*'}`);
+      out.push(
+        `- ${workaround.text.trim()}${workaround.cost ? ` Cost: ${workaround.cost}` : ''}${workaround.verified ? '' : ' *(not verified upstream)*'}`,
+      );
     }
     out.push('');
   }
-  if (issue.ruledOutHint) out.push('## When the facts rule it out', '', issue.ruledOutHint.trim(), '');
-  if (issue.unverified.length > 0) out.push('## Not verified upstream', '', ...issue.unverified.map((claim) => `- ${claim}`), '');
+  if (issue.ruledOutHint)
+    out.push('## When the facts rule it out', '', issue.ruledOutHint.trim(), '');
+  if (issue.unverified.length > 0)
+    out.push('## Not verified upstream', '', ...issue.unverified.map((claim) => `- ${claim}`), '');
   out.push('## Signatures', '');
-  for (const signature of issue.signatures) out.push(`- \`${signature.name}\`: \`${signature.pattern}\``);
+  for (const signature of issue.signatures)
+    out.push(`- \`${signature.name}\`: \`${signature.pattern}\``);
   out.push('', '## Examples', '');
-  for (const example of issue.examples) out.push(`From <${example.source}>:`, '', fence(example.text.trimEnd()), '');
+  for (const example of issue.examples)
+    out.push(`From <${example.source}>:`, '', fence(example.text.trimEnd()), '');
   if (issue.nearMisses.length > 0) {
     out.push('## Near-misses (must not match)', '');
-    for (const nearMiss of issue.nearMisses) out.push(`${nearMiss.why}${nearMiss.source ? ` (<${nearMiss.source}>)` : ''}:`, '', fence(nearMiss.text.trimEnd()), '');
+    for (const nearMiss of issue.nearMisses)
+      out.push(
+        `${nearMiss.why}${nearMiss.source ? ` (<${nearMiss.source}>)` : ''}:`,
+        '',
+        fence(nearMiss.text.trimEnd()),
+        '',
+      );
   }
-  out.push('## References', '', ...issue.references.map((ref) => `- ${ref.kind}: <${ref.url}>${ref.title ? ` ${ref.title}` : ''}`));
-  if (issue.related.length > 0) out.push('', `Related: ${issue.related.map((id) => `\`${id}\``).join(', ')}`);
+  out.push(
+    '## References',
+    '',
+    ...issue.references.map(
+      (ref) => `- ${ref.kind}: <${ref.url}>${ref.title ? ` ${ref.title}` : ''}`,
+    ),
+  );
+  if (issue.related.length > 0)
+    out.push('', `Related: ${issue.related.map((id) => `\`${id}\``).join(', ')}`);
   return `${out.join('\n')}\n`;
 }
 
 function describe(condition: Condition): string {
-  if ('component' in condition) return `${condition.component} ${[condition.affected].flat().join(' or ')}`;
+  if ('component' in condition)
+    return `${condition.component} ${[condition.affected].flat().join(' or ')}`;
   if ('kernel' in condition) {
-    const feature = condition.feature ? `, or probed ${condition.feature.fact} = ${String(condition.feature.equals)}` : '';
+    const feature = condition.feature
+      ? `, or probed ${condition.feature.fact} = ${String(condition.feature.equals)}`
+      : '';
     return `kernel ${[condition.kernel].flat().join(' or ')}${feature}`;
   }
   const predicate = Object.entries(condition)

@@ -4,12 +4,19 @@ import type { Finding, Report } from '../core/report.js';
 
 export function formatMarkdown(report: Report): string {
   const out: string[] = [];
-  out.push(`# kcompat ${report.command}: ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}`, '');
+  out.push(
+    `# kcompat ${report.command}: ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}`,
+    '',
+  );
   if (report.inputs.length > 0) {
-    out.push(`Inputs: ${report.inputs.map((input) => `\`${input.name}\` (${input.lines} lines)`).join(', ')}`, '');
+    out.push(
+      `Inputs: ${report.inputs.map((input) => `\`${input.name}\` (${input.lines} lines)`).join(', ')}`,
+      '',
+    );
   }
   for (const finding of report.findings) out.push(...formatFinding(finding));
-  if (report.findings.length === 0) out.push(`No known issue matched (${report.issuesChecked} checked).`, '');
+  if (report.findings.length === 0)
+    out.push(`No known issue matched (${report.issuesChecked} checked).`, '');
   out.push('## Facts', '', '| fact | value | source |', '| --- | --- | --- |');
   for (const [key, fact] of Object.entries(report.facts).sort(([a], [b]) => compareText(a, b))) {
     out.push(
@@ -31,9 +38,18 @@ function formatFinding(finding: Finding): string[] {
   for (const match of finding.matches) {
     out.push(`${match.input}:${match.line}`, '', fence(match.text), '');
     const captures = Object.entries(match.captures);
-    if (captures.length > 0) out.push(`Extracted: ${captures.map(([key, value]) => `\`${key}\`=${cell(shorten(value))}`).join(', ')}`, '');
+    if (captures.length > 0)
+      out.push(
+        `Extracted: ${captures.map(([key, value]) => `\`${key}\`=${cell(shorten(value))}`).join(', ')}`,
+        '',
+      );
   }
-  out.push(`**What happened.** ${finding.summary}`, '', `**Why.** ${finding.explanation.trim()}`, '');
+  out.push(
+    `**What happened.** ${finding.summary}`,
+    '',
+    `**Why.** ${finding.explanation.trim()}`,
+    '',
+  );
   out.push(`**Verdict.** ${finding.reasoning}`, '');
   if (finding.conditions.length > 0) {
     out.push('| condition | actual | result | source |', '| --- | --- | --- | --- |');
@@ -45,7 +61,8 @@ function formatFinding(finding: Finding): string[] {
     out.push('');
   }
   if (finding.ruledOutHint) out.push(`**What else it can be.** ${finding.ruledOutHint.trim()}`, '');
-  for (const hint of finding.realCauseHints ?? []) out.push(`- line ${hint.line}: \`${cell(hint.text)}\``);
+  for (const hint of finding.realCauseHints ?? [])
+    out.push(`- line ${hint.line}: \`${cell(hint.text)}\``);
   out.push(`**Fix.** ${finding.fix.trim()}`, '');
   if (finding.workarounds.length > 0) {
     out.push('**Workarounds.**', '');
@@ -57,9 +74,19 @@ function formatFinding(finding: Finding): string[] {
     out.push('');
   }
   if (finding.unverified.length > 0) {
-    out.push('**Not verified upstream.**', '', ...finding.unverified.map((claim) => `- ${claim}`), '');
+    out.push(
+      '**Not verified upstream.**',
+      '',
+      ...finding.unverified.map((claim) => `- ${claim}`),
+      '',
+    );
   }
-  out.push('**References.**', '', ...finding.references.map((ref) => `- <${ref.url}>${ref.title ? ` ${ref.title}` : ''}`), '');
+  out.push(
+    '**References.**',
+    '',
+    ...finding.references.map((ref) => `- <${ref.url}>${ref.title ? ` ${ref.title}` : ''}`),
+    '',
+  );
   return out;
 }
 

@@ -23,8 +23,14 @@ export function formatText(report: Report, { color = false }: { color?: boolean 
   }
   if (report.findings.length === 0) out.push(nothingFound(report));
   if (report.undecided && report.undecided.length > 0) {
-    out.push('', c.bold(`Could not decide ${report.undecided.length} known issue(s); these facts are unknown:`));
-    for (const entry of report.undecided) out.push(`  ${entry.id}: ${entry.unknownFacts.join(', ')}`);
+    out.push(
+      '',
+      c.bold(
+        `Could not decide ${report.undecided.length} known issue(s); these facts are unknown:`,
+      ),
+    );
+    for (const entry of report.undecided)
+      out.push(`  ${entry.id}: ${entry.unknownFacts.join(', ')}`);
   }
   return `${out.join('\n')}\n`;
 }
@@ -74,10 +80,14 @@ function formatFinding(finding: Finding, c: Colors): string[] {
     `  ${c.dim(`${finding.id} · family ${finding.family} · severity ${finding.severity}`)}`,
   );
   for (const match of finding.matches) {
-    out.push(`  ${c.dim(`${match.input === '-' ? 'stdin' : match.input}:${match.line}`)}  ${indentRest(match.text, 4)}`);
+    out.push(
+      `  ${c.dim(`${match.input === '-' ? 'stdin' : match.input}:${match.line}`)}  ${indentRest(match.text, 4)}`,
+    );
     const captures = Object.entries(match.captures).filter(([, value]) => value.length <= 120);
     if (captures.length > 0) {
-      out.push(`    ${c.dim('extracted:')} ${captures.map(([key, value]) => `${key}=${value}`).join('  ')}`);
+      out.push(
+        `    ${c.dim('extracted:')} ${captures.map(([key, value]) => `${key}=${value}`).join('  ')}`,
+      );
     }
   }
   if (finding.occurrences > finding.matches.length) {
@@ -87,13 +97,16 @@ function formatFinding(finding: Finding, c: Colors): string[] {
   out.push(`  ${c.bold('Why:')} ${wrapParagraph(finding.explanation, 4)}`);
   out.push(`  ${c.bold('Verdict:')} ${wrapParagraph(finding.reasoning, 4)}`);
   for (const condition of finding.conditions) out.push(`    ${formatCondition(condition, c)}`);
-  if (finding.ruledOutHint) out.push(`  ${c.bold('What else it can be:')} ${wrapParagraph(finding.ruledOutHint, 4)}`);
+  if (finding.ruledOutHint)
+    out.push(`  ${c.bold('What else it can be:')} ${wrapParagraph(finding.ruledOutHint, 4)}`);
   for (const hint of finding.realCauseHints ?? []) {
     out.push(`    ${c.dim(`line ${hint.line}:`)} ${hint.text}`);
   }
   const fixed = finding.conditions.filter((condition) => condition.fixed);
   if (fixed.length > 0) {
-    out.push(`  ${c.bold('Affected / fixed:')} ${fixed.map((condition) => `${condition.expected} (fixed: ${condition.fixed})`).join('; ')}`);
+    out.push(
+      `  ${c.bold('Affected / fixed:')} ${fixed.map((condition) => `${condition.expected} (fixed: ${condition.fixed})`).join('; ')}`,
+    );
   }
   out.push(`  ${c.bold('Fix:')} ${wrapParagraph(finding.fix, 4)}`);
   if (finding.workarounds.length > 0) {
@@ -118,7 +131,11 @@ function formatFinding(finding: Finding, c: Colors): string[] {
 
 function formatCondition(condition: CheckedCondition, c: Colors): string {
   const mark =
-    condition.result === 'true' ? c.red('✓ in range ') : condition.result === 'false' ? c.green('✗ outside  ') : c.yellow('? unknown  ');
+    condition.result === 'true'
+      ? c.red('✓ in range ')
+      : condition.result === 'false'
+        ? c.green('✗ outside  ')
+        : c.yellow('? unknown  ');
   return `${mark} ${condition.expected}: ${condition.reason}`;
 }
 

@@ -99,7 +99,10 @@ export function loadProgram(sys: BpfSyscall, spec: ProgLoadSpec): ProgLoadResult
     .u32(OFF.expectedAttachType, spec.expectedAttachType ?? 0)
     .u32(OFF.attachBtfId, spec.attachBtfId ?? 0);
   if (spec.log && logBuf) {
-    attr.u32(OFF.logLevel, spec.log.level).u32(OFF.logSize, spec.log.size).u64(OFF.logBuf, sys.address(logBuf));
+    attr
+      .u32(OFF.logLevel, spec.log.level)
+      .u32(OFF.logSize, spec.log.size)
+      .u64(OFF.logBuf, sys.address(logBuf));
   }
   const { ret, errno } = sys.bpf(5, attr.buffer);
   const log = logBuf ? logBuf.subarray(0, Math.max(0, logBuf.indexOf(0))).toString('utf8') : '';
@@ -156,7 +159,11 @@ export function loadIntBtf(sys: BpfSyscall): { fd: number; errno: number } {
   header.writeUInt8(1, 2); // version
   header.writeUInt8(0, 3); // flags
   h.buffer.set(header.subarray(0, 4), 0);
-  h.u32(4, 24).u32(8, 0).u32(12, types.buffer.length).u32(16, types.buffer.length).u32(20, strings.length);
+  h.u32(4, 24)
+    .u32(8, 0)
+    .u32(12, types.buffer.length)
+    .u32(16, types.buffer.length)
+    .u32(20, strings.length);
   const blob = Buffer.concat([h.buffer, types.buffer, strings]);
   const attr = new Attr(32).u64(0, sys.address(blob)).u32(16, blob.length); // btf, btf_log_buf(0), btf_size
   const { ret, errno } = sys.bpf(18, attr.buffer);

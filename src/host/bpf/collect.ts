@@ -4,7 +4,10 @@ import { defaultProbes, probeTokenFromBpffs, type ProbeOutcome } from './probes.
 import { openBpfSyscall } from './syscall.js';
 
 function outcomeFact(outcome: ProbeOutcome) {
-  return known(outcome.state, outcome.errno ? `${outcome.detail} [${outcome.errno}]` : outcome.detail);
+  return known(
+    outcome.state,
+    outcome.errno ? `${outcome.detail} [${outcome.errno}]` : outcome.detail,
+  );
 }
 
 export function collectBpfFacts(kernelRelease: string): Facts {

@@ -5,14 +5,24 @@ import { spawnSync } from 'node:child_process';
 import { release } from 'node:os';
 import { requireCommand, requireRootBpf } from '../../../test/require.js';
 import { versionInRanges, normalizeVersion } from '../../core/versions.js';
-import { defaultProbes, helperProbe, MAP_TYPES, mapTypeProbe, PROG_TYPES, progTypeProbe, probeTokenFromBpffs } from './probes.js';
+import {
+  defaultProbes,
+  helperProbe,
+  MAP_TYPES,
+  mapTypeProbe,
+  PROG_TYPES,
+  progTypeProbe,
+  probeTokenFromBpffs,
+} from './probes.js';
 import { openBpfSyscall, type BpfSyscall } from './syscall.js';
 
 const kernel = normalizeVersion(release())!;
 const atLeast = (version: string) => versionInRanges(kernel, [`>=${version}`]);
 
 function runAll(sys: BpfSyscall) {
-  return new Map(defaultProbes(release()).map((probe) => [probe.key, { ...probe.run(sys), since: probe.since }]));
+  return new Map(
+    defaultProbes(release()).map((probe) => [probe.key, { ...probe.run(sys), since: probe.since }]),
+  );
 }
 
 test('probes answer for the running kernel in three states', (t) => {
@@ -23,7 +33,14 @@ test('probes answer for the running kernel in three states', (t) => {
     assert.ok(outcome.detail.length > 0, key);
   }
   // Features every kernel this machine can run has had for years.
-  for (const key of ['bpf.progType.socket_filter', 'bpf.progType.kprobe', 'bpf.mapType.hash', 'bpf.mapType.array', 'bpf.mapType.lpm_trie', 'bpf.mapType.array_of_maps']) {
+  for (const key of [
+    'bpf.progType.socket_filter',
+    'bpf.progType.kprobe',
+    'bpf.mapType.hash',
+    'bpf.mapType.array',
+    'bpf.mapType.lpm_trie',
+    'bpf.mapType.array_of_maps',
+  ]) {
     assert.equal(outcomes.get(key)?.state, 'supported', key);
   }
   if (atLeast('5.8.0')) assert.equal(outcomes.get('bpf.mapType.ringbuf')?.state, 'supported');
@@ -33,15 +50,27 @@ test('probes answer for the running kernel in three states', (t) => {
   if (atLeast('6.9.0')) assert.equal(outcomes.get('bpf.token')?.state, 'supported');
   if (atLeast('5.17.0')) assert.equal(outcomes.get('bpf.helper.loop')?.state, 'supported');
   // A valid program with a too-small log buffer fails with ENOSPC (LAB.md; kernel/bpf/log.c).
-  assert.deepEqual([outcomes.get('bpf.logEnospcOnTruncation')?.state, outcomes.get('bpf.logEnospcOnTruncation')?.errno], ['supported', 'ENOSPC']);
+  assert.deepEqual(
+    [
+      outcomes.get('bpf.logEnospcOnTruncation')?.state,
+      outcomes.get('bpf.logEnospcOnTruncation')?.errno,
+    ],
+    ['supported', 'ENOSPC'],
+  );
 });
 
 test('types and helpers the kernel does not have are unsupported, not errors', (t) => {
   if (!requireRootBpf(t)) return;
   const sys = openBpfSyscall() as BpfSyscall;
   // Values far past the end of enum bpf_prog_type, bpf_map_type and bpf_func_id.
-  assert.equal(progTypeProbe({ name: 'future', value: 9999, since: '99.0' }, release()).run(sys).state, 'unsupported');
-  assert.equal(mapTypeProbe({ name: 'future', value: 9999, since: '99.0' }).run(sys).state, 'unsupported');
+  assert.equal(
+    progTypeProbe({ name: 'future', value: 9999, since: '99.0' }, release()).run(sys).state,
+    'unsupported',
+  );
+  assert.equal(
+    mapTypeProbe({ name: 'future', value: 9999, since: '99.0' }).run(sys).state,
+    'unsupported',
+  );
   const helper = helperProbe({ name: 'future', id: 99999, since: '99.0' }, release()).run(sys);
   assert.equal(helper.state, 'unsupported', helper.detail);
   assert.match(helper.detail, /invalid func|unknown func/);
@@ -58,12 +87,23 @@ test('the implicit libbpf token attempt on /sys/fs/bpf is read as libbpf will se
 
 test('program and map types agree with bpftool feature probe, disagreements explained', (t) => {
   if (!requireRootBpf(t) || !requireCommand(t, 'bpftool')) return;
-  const result = spawnSync('bpftool', ['feature', 'probe', 'kernel', '-j'], { encoding: 'utf8', timeout: 30_000 });
+  const result = spawnSync('bpftool', ['feature', 'probe', 'kernel', '-j'], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   assert.equal(result.status, 0, result.stderr);
-  const bpftool = JSON.parse(result.stdout) as { program_types: Record<string, boolean>; map_types: Record<string, boolean> };
+  const bpftool = JSON.parse(result.stdout) as {
+    program_types: Record<string, boolean>;
+    map_types: Record<string, boolean>;
+  };
   const outcomes = runAll(openBpfSyscall() as BpfSyscall);
   let compared = 0;
-  const check = (kind: 'progType' | 'mapType', names: readonly string[], theirs: Record<string, boolean>, suffix: string) => {
+  const check = (
+    kind: 'progType' | 'mapType',
+    names: readonly string[],
+    theirs: Record<string, boolean>,
+    suffix: string,
+  ) => {
     for (const name of names) {
       const their = theirs[`have_${name}_${suffix}`];
       if (their === undefined) continue; // this bpftool predates the type
@@ -73,14 +113,32 @@ test('program and map types agree with bpftool feature probe, disagreements expl
         // bpftool reads any failure as "not supported"; an EPERM before the verifier ran (here:
         // trampoline-based types in a VM that blocks kernel text patching) only says "could not
         // tell", so we report inconclusive and bpftool reports false.
-        assert.equal(their, false, `${name}: we are inconclusive (${ours.detail}) but bpftool says supported`);
+        assert.equal(
+          their,
+          false,
+          `${name}: we are inconclusive (${ours.detail}) but bpftool says supported`,
+        );
         assert.equal(ours.errno, 'EPERM', `${name}: ${ours.detail}`);
         continue;
       }
-      assert.equal(ours.state === 'supported', their, `${kind} ${name}: kcompat ${ours.state} (${ours.detail}), bpftool ${their}`);
+      assert.equal(
+        ours.state === 'supported',
+        their,
+        `${kind} ${name}: kcompat ${ours.state} (${ours.detail}), bpftool ${their}`,
+      );
     }
   };
-  check('progType', PROG_TYPES.map((p) => p.name), bpftool.program_types, 'prog_type');
-  check('mapType', MAP_TYPES.map((m) => m.name), bpftool.map_types, 'map_type');
+  check(
+    'progType',
+    PROG_TYPES.map((p) => p.name),
+    bpftool.program_types,
+    'prog_type',
+  );
+  check(
+    'mapType',
+    MAP_TYPES.map((m) => m.name),
+    bpftool.map_types,
+    'map_type',
+  );
   assert.ok(compared >= 60, `compared ${compared} types`);
 });

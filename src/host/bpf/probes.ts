@@ -8,7 +8,19 @@
 // (an unknown type or attach type): unsupported. A non-empty log means the verifier ran, so the
 // kernel knows the type even though our dummy program was not acceptable to it.
 import { closeSync, openSync } from 'node:fs';
-import { Attr, call, createMap, exit, jltImm, addImm, loadIntBtf, loadProgram, movImm, RETURN_ZERO, type MapCreateSpec } from './attrs.js';
+import {
+  Attr,
+  call,
+  createMap,
+  exit,
+  jltImm,
+  addImm,
+  loadIntBtf,
+  loadProgram,
+  movImm,
+  RETURN_ZERO,
+  type MapCreateSpec,
+} from './attrs.js';
 import type { BpfSyscall } from './syscall.js';
 import { errnoName } from './errno-names.js';
 
@@ -51,7 +63,13 @@ function denied(errno: number): ProbeOutcome {
   };
 }
 
-function fromProgLoad(fd: number, errno: number, log: string, sys: BpfSyscall, what: string): ProbeOutcome {
+function fromProgLoad(
+  fd: number,
+  errno: number,
+  log: string,
+  sys: BpfSyscall,
+  what: string,
+): ProbeOutcome {
   if (fd >= 0) {
     sys.close(fd);
     return { state: 'supported', detail: `${what}: loaded` };
@@ -59,11 +77,24 @@ function fromProgLoad(fd: number, errno: number, log: string, sys: BpfSyscall, w
   if (errno === EPERM || errno === EACCES) {
     if (log.length === 0) return denied(errno);
   }
-  if (log.length > 0) return { state: 'supported', errno: errnoName(errno), detail: `${what}: the verifier ran (${errnoName(errno)}: ${lastLine(log)})` };
+  if (log.length > 0)
+    return {
+      state: 'supported',
+      errno: errnoName(errno),
+      detail: `${what}: the verifier ran (${errnoName(errno)}: ${lastLine(log)})`,
+    };
   if (errno === EINVAL || errno === E2BIG || errno === EOPNOTSUPP || errno === ENOTSUPP) {
-    return { state: 'unsupported', errno: errnoName(errno), detail: `${what}: rejected before verification with ${errnoName(errno)}` };
+    return {
+      state: 'unsupported',
+      errno: errnoName(errno),
+      detail: `${what}: rejected before verification with ${errnoName(errno)}`,
+    };
   }
-  return { state: 'inconclusive', errno: errnoName(errno), detail: `${what}: unexpected ${errnoName(errno)}` };
+  return {
+    state: 'inconclusive',
+    errno: errnoName(errno),
+    detail: `${what}: unexpected ${errnoName(errno)}`,
+  };
 }
 
 /** The verifier's last message, skipping the statistics lines it ends with. */
@@ -122,7 +153,9 @@ export const PROG_TYPES: readonly ProgTypeInfo[] = [
 ];
 
 function kernelVersionCode(release: string): number {
-  const [major = 0, minor = 0, patch = 0] = release.split(/[.-]/).map((part) => Number.parseInt(part, 10) || 0);
+  const [major = 0, minor = 0, patch = 0] = release
+    .split(/[.-]/)
+    .map((part) => Number.parseInt(part, 10) || 0);
   return (major << 16) + (minor << 8) + Math.min(patch, 255);
 }
 
@@ -140,7 +173,13 @@ export function progTypeProbe(info: ProgTypeInfo, kernelRelease: string): ProbeD
         kernVersion: kernelVersionCode(kernelRelease),
         log: LOG,
       });
-      return fromProgLoad(result.fd, result.errno, result.log, sys, `BPF_PROG_LOAD of a ${info.name} program`);
+      return fromProgLoad(
+        result.fd,
+        result.errno,
+        result.log,
+        sys,
+        `BPF_PROG_LOAD of a ${info.name} program`,
+      );
     },
   };
 }
@@ -172,7 +211,12 @@ export const MAP_TYPES: readonly MapTypeInfo[] = [
   { name: 'cgroup_array', value: 8, since: '4.8' },
   { name: 'lru_hash', value: 9, since: '4.10' },
   { name: 'lru_percpu_hash', value: 10, since: '4.10' },
-  { name: 'lpm_trie', value: 11, since: '4.11', spec: { keySize: 8, valueSize: 8, flags: BPF_F_NO_PREALLOC } },
+  {
+    name: 'lpm_trie',
+    value: 11,
+    since: '4.11',
+    spec: { keySize: 8, valueSize: 8, flags: BPF_F_NO_PREALLOC },
+  },
   { name: 'array_of_maps', value: 12, since: '4.12', needs: 'inner-map' },
   { name: 'hash_of_maps', value: 13, since: '4.12', needs: 'inner-map' },
   { name: 'devmap', value: 14, since: '4.14' },
@@ -180,21 +224,52 @@ export const MAP_TYPES: readonly MapTypeInfo[] = [
   { name: 'cpumap', value: 16, since: '4.15' },
   { name: 'xskmap', value: 17, since: '4.18' },
   { name: 'sockhash', value: 18, since: '4.18' },
-  { name: 'cgroup_storage', value: 19, since: '4.19', spec: { keySize: 16, valueSize: 8, maxEntries: 0 } },
+  {
+    name: 'cgroup_storage',
+    value: 19,
+    since: '4.19',
+    spec: { keySize: 16, valueSize: 8, maxEntries: 0 },
+  },
   { name: 'reuseport_sockarray', value: 20, since: '4.19' },
-  { name: 'percpu_cgroup_storage', value: 21, since: '4.20', spec: { keySize: 16, valueSize: 8, maxEntries: 0 } },
+  {
+    name: 'percpu_cgroup_storage',
+    value: 21,
+    since: '4.20',
+    spec: { keySize: 16, valueSize: 8, maxEntries: 0 },
+  },
   { name: 'queue', value: 22, since: '4.20', spec: { keySize: 0 } },
   { name: 'stack', value: 23, since: '4.20', spec: { keySize: 0 } },
   { name: 'sk_storage', value: 24, since: '5.2', needs: 'btf' },
   { name: 'devmap_hash', value: 25, since: '5.4' },
-  { name: 'struct_ops', value: 26, since: '5.6', spec: { btfVmlinuxValueTypeId: 1 }, supportedErrno: ENOTSUPP },
-  { name: 'ringbuf', value: 27, since: '5.8', spec: { keySize: 0, valueSize: 0, maxEntries: 4096 } },
+  {
+    name: 'struct_ops',
+    value: 26,
+    since: '5.6',
+    spec: { btfVmlinuxValueTypeId: 1 },
+    supportedErrno: ENOTSUPP,
+  },
+  {
+    name: 'ringbuf',
+    value: 27,
+    since: '5.8',
+    spec: { keySize: 0, valueSize: 0, maxEntries: 4096 },
+  },
   { name: 'inode_storage', value: 28, since: '5.10', needs: 'btf' },
   { name: 'task_storage', value: 29, since: '5.11', needs: 'btf' },
   { name: 'bloom_filter', value: 30, since: '5.16', spec: { keySize: 0 } },
-  { name: 'user_ringbuf', value: 31, since: '6.1', spec: { keySize: 0, valueSize: 0, maxEntries: 4096 } },
+  {
+    name: 'user_ringbuf',
+    value: 31,
+    since: '6.1',
+    spec: { keySize: 0, valueSize: 0, maxEntries: 4096 },
+  },
   { name: 'cgrp_storage', value: 32, since: '6.2', needs: 'btf' },
-  { name: 'arena', value: 33, since: '6.9', spec: { keySize: 0, valueSize: 0, maxEntries: 1, flags: BPF_F_MMAPABLE } },
+  {
+    name: 'arena',
+    value: 33,
+    since: '6.9',
+    spec: { keySize: 0, valueSize: 0, maxEntries: 1, flags: BPF_F_MMAPABLE },
+  },
 ];
 
 export function mapTypeProbe(info: MapTypeInfo): ProbeDeclaration {
@@ -205,18 +280,44 @@ export function mapTypeProbe(info: MapTypeInfo): ProbeDeclaration {
     run(sys) {
       const extra: number[] = [];
       try {
-        const spec: MapCreateSpec = { type: info.value, keySize: 4, valueSize: 4, maxEntries: 1, ...info.spec };
+        const spec: MapCreateSpec = {
+          type: info.value,
+          keySize: 4,
+          valueSize: 4,
+          maxEntries: 1,
+          ...info.spec,
+        };
         if (info.needs === 'inner-map') {
           const inner = createMap(sys, { type: 2, keySize: 4, valueSize: 4, maxEntries: 1 });
-          if (inner.fd < 0) return inner.errno === EPERM || inner.errno === EACCES ? denied(inner.errno) : { state: 'inconclusive', errno: errnoName(inner.errno), detail: 'could not create the inner array map' };
+          if (inner.fd < 0)
+            return inner.errno === EPERM || inner.errno === EACCES
+              ? denied(inner.errno)
+              : {
+                  state: 'inconclusive',
+                  errno: errnoName(inner.errno),
+                  detail: 'could not create the inner array map',
+                };
           extra.push(inner.fd);
           spec.innerMapFd = inner.fd;
         }
         if (info.needs === 'btf') {
           const btf = loadIntBtf(sys);
-          if (btf.fd < 0) return btf.errno === EPERM || btf.errno === EACCES ? denied(btf.errno) : { state: 'inconclusive', errno: errnoName(btf.errno), detail: 'could not load the BTF that local-storage maps need' };
+          if (btf.fd < 0)
+            return btf.errno === EPERM || btf.errno === EACCES
+              ? denied(btf.errno)
+              : {
+                  state: 'inconclusive',
+                  errno: errnoName(btf.errno),
+                  detail: 'could not load the BTF that local-storage maps need',
+                };
           extra.push(btf.fd);
-          Object.assign(spec, { btfFd: btf.fd, btfKeyTypeId: 1, btfValueTypeId: 1, maxEntries: 0, flags: BPF_F_NO_PREALLOC });
+          Object.assign(spec, {
+            btfFd: btf.fd,
+            btfKeyTypeId: 1,
+            btfValueTypeId: 1,
+            maxEntries: 0,
+            flags: BPF_F_NO_PREALLOC,
+          });
         }
         const result = createMap(sys, spec);
         const what = `BPF_MAP_CREATE of a ${info.name} map`;
@@ -225,13 +326,25 @@ export function mapTypeProbe(info: MapTypeInfo): ProbeDeclaration {
           return { state: 'supported', detail: `${what}: created` };
         }
         if (info.supportedErrno !== undefined && result.errno === info.supportedErrno) {
-          return { state: 'supported', errno: errnoName(result.errno), detail: `${what}: the kernel knows the type (${errnoName(result.errno)} for the dummy value type)` };
+          return {
+            state: 'supported',
+            errno: errnoName(result.errno),
+            detail: `${what}: the kernel knows the type (${errnoName(result.errno)} for the dummy value type)`,
+          };
         }
         if (result.errno === EPERM || result.errno === EACCES) return denied(result.errno);
         if (result.errno === EINVAL || result.errno === EOPNOTSUPP || result.errno === ENOTSUPP) {
-          return { state: 'unsupported', errno: errnoName(result.errno), detail: `${what}: ${errnoName(result.errno)}` };
+          return {
+            state: 'unsupported',
+            errno: errnoName(result.errno),
+            detail: `${what}: ${errnoName(result.errno)}`,
+          };
         }
-        return { state: 'inconclusive', errno: errnoName(result.errno), detail: `${what}: unexpected ${errnoName(result.errno)}` };
+        return {
+          state: 'inconclusive',
+          errno: errnoName(result.errno),
+          detail: `${what}: unexpected ${errnoName(result.errno)}`,
+        };
       } finally {
         for (const fd of extra) sys.close(fd);
       }
@@ -285,14 +398,31 @@ export function helperProbe(info: HelperInfo, kernelRelease: string): ProbeDecla
         return { state: 'supported', detail: `${what}: loaded` };
       }
       if (/invalid func |unknown func /.test(result.log)) {
-        return { state: 'unsupported', errno: errnoName(result.errno), detail: `${what}: ${lastLine(result.log)}` };
+        return {
+          state: 'unsupported',
+          errno: errnoName(result.errno),
+          detail: `${what}: ${lastLine(result.log)}`,
+        };
       }
       if (/cannot use helper|GPL-incompatible|not supported/.test(result.log)) {
-        return { state: 'supported', errno: errnoName(result.errno), detail: `${what}: the kernel knows it (${lastLine(result.log)})` };
+        return {
+          state: 'supported',
+          errno: errnoName(result.errno),
+          detail: `${what}: the kernel knows it (${lastLine(result.log)})`,
+        };
       }
-      if (result.log.length > 0) return { state: 'supported', errno: errnoName(result.errno), detail: `${what}: the verifier knows it (${lastLine(result.log)})` };
+      if (result.log.length > 0)
+        return {
+          state: 'supported',
+          errno: errnoName(result.errno),
+          detail: `${what}: the verifier knows it (${lastLine(result.log)})`,
+        };
       if (result.errno === EPERM || result.errno === EACCES) return denied(result.errno);
-      return { state: 'inconclusive', errno: errnoName(result.errno), detail: `${what}: ${errnoName(result.errno)} without a verifier log` };
+      return {
+        state: 'inconclusive',
+        errno: errnoName(result.errno),
+        detail: `${what}: ${errnoName(result.errno)} without a verifier log`,
+      };
     },
   };
 }
@@ -307,11 +437,25 @@ const boundedLoops: ProbeDeclaration = {
   source: 'https://github.com/torvalds/linux/commit/2589726d12a1',
   run(sys) {
     // r0 = 0; loop: r0 += 1; if r0 < 4 goto loop; exit
-    const result = loadProgram(sys, { type: 1, insns: [movImm(0, 0), addImm(0, 1), jltImm(0, 4, -2), exit()], log: LOG });
+    const result = loadProgram(sys, {
+      type: 1,
+      insns: [movImm(0, 0), addImm(0, 1), jltImm(0, 4, -2), exit()],
+      log: LOG,
+    });
     if (result.fd < 0 && /back-edge/.test(result.log)) {
-      return { state: 'unsupported', errno: errnoName(result.errno), detail: `the verifier rejects back-edges: ${lastLine(result.log)}` };
+      return {
+        state: 'unsupported',
+        errno: errnoName(result.errno),
+        detail: `the verifier rejects back-edges: ${lastLine(result.log)}`,
+      };
     }
-    return fromProgLoad(result.fd, result.errno, result.log, sys, 'a socket filter with a bounded loop');
+    return fromProgLoad(
+      result.fd,
+      result.errno,
+      result.log,
+      sys,
+      'a socket filter with a bounded loop',
+    );
   },
 };
 
@@ -327,15 +471,31 @@ const largePrograms: ProbeDeclaration = {
   source: 'https://github.com/torvalds/linux/commit/c04c0d2b968ac45d6ef020316808ef6c82325a82',
   run(sys) {
     const invalid = Buffer.from([0xff, 0, 0, 0, 0, 0, 0, 0]);
-    const result = loadProgram(sys, { type: 1, insns: [...Array.from({ length: 4096 }, () => invalid), exit()], log: LOG });
+    const result = loadProgram(sys, {
+      type: 1,
+      insns: [...Array.from({ length: 4096 }, () => invalid), exit()],
+      log: LOG,
+    });
     if (result.log.length > 0) {
-      return { state: 'supported', errno: errnoName(result.errno), detail: 'a 4097-instruction program reached the verifier: the 1M instruction limit applies' };
+      return {
+        state: 'supported',
+        errno: errnoName(result.errno),
+        detail: 'a 4097-instruction program reached the verifier: the 1M instruction limit applies',
+      };
     }
     if (result.errno === EPERM || result.errno === EACCES) return denied(result.errno);
     if (result.errno === E2BIG || result.errno === EINVAL) {
-      return { state: 'unsupported', errno: errnoName(result.errno), detail: `a 4097-instruction program was refused before verification (${errnoName(result.errno)}): the 4096 limit applies` };
+      return {
+        state: 'unsupported',
+        errno: errnoName(result.errno),
+        detail: `a 4097-instruction program was refused before verification (${errnoName(result.errno)}): the 4096 limit applies`,
+      };
     }
-    return { state: 'inconclusive', errno: errnoName(result.errno), detail: `unexpected ${errnoName(result.errno)}` };
+    return {
+      state: 'inconclusive',
+      errno: errnoName(result.errno),
+      detail: `unexpected ${errnoName(result.errno)}`,
+    };
   },
 };
 
@@ -364,10 +524,23 @@ function verifierLogProbes(): ProbeDeclaration[] {
       source: 'kernel/bpf/log.c bpf_vlog_finalize()',
       run(sys) {
         const result = run(sys);
-        if (result.fd >= 0) return { state: 'unsupported', detail: 'a valid program with a too-small log buffer loaded' };
-        if (result.errno === ENOSPC) return { state: 'supported', errno: 'ENOSPC', detail: 'a valid program with a 128-byte log buffer failed with ENOSPC' };
+        if (result.fd >= 0)
+          return {
+            state: 'unsupported',
+            detail: 'a valid program with a too-small log buffer loaded',
+          };
+        if (result.errno === ENOSPC)
+          return {
+            state: 'supported',
+            errno: 'ENOSPC',
+            detail: 'a valid program with a 128-byte log buffer failed with ENOSPC',
+          };
         if (result.errno === EPERM || result.errno === EACCES) return denied(result.errno);
-        return { state: 'inconclusive', errno: errnoName(result.errno), detail: `unexpected ${errnoName(result.errno)}` };
+        return {
+          state: 'inconclusive',
+          errno: errnoName(result.errno),
+          detail: `unexpected ${errnoName(result.errno)}`,
+        };
       },
     },
     {
@@ -378,7 +551,10 @@ function verifierLogProbes(): ProbeDeclaration[] {
         const result = run(sys);
         if (result.errno === EPERM || result.errno === EACCES) return denied(result.errno);
         return result.logTrueSize > 0
-          ? { state: 'supported', detail: `the kernel reported log_true_size ${result.logTrueSize}` }
+          ? {
+              state: 'supported',
+              detail: `the kernel reported log_true_size ${result.logTrueSize}`,
+            }
           : { state: 'unsupported', detail: 'the kernel left log_true_size at 0' };
       },
     },
@@ -401,10 +577,24 @@ const tokenCommand: ProbeDeclaration = {
       sys.close(ret);
       return { state: 'supported', detail: 'BPF_TOKEN_CREATE returned a token' };
     }
-    if (errno === EBADF) return { state: 'supported', errno: 'EBADF', detail: 'BPF_TOKEN_CREATE exists (EBADF for an invalid bpffs fd)' };
-    if (errno === EINVAL) return { state: 'unsupported', errno: 'EINVAL', detail: 'BPF_TOKEN_CREATE is an unknown bpf() command here (EINVAL)' };
+    if (errno === EBADF)
+      return {
+        state: 'supported',
+        errno: 'EBADF',
+        detail: 'BPF_TOKEN_CREATE exists (EBADF for an invalid bpffs fd)',
+      };
+    if (errno === EINVAL)
+      return {
+        state: 'unsupported',
+        errno: 'EINVAL',
+        detail: 'BPF_TOKEN_CREATE is an unknown bpf() command here (EINVAL)',
+      };
     if (errno === EPERM || errno === EACCES) return denied(errno);
-    return { state: 'inconclusive', errno: errnoName(errno), detail: `unexpected ${errnoName(errno)}` };
+    return {
+      state: 'inconclusive',
+      errno: errnoName(errno),
+      detail: `unexpected ${errnoName(errno)}`,
+    };
   },
 };
 
@@ -414,7 +604,10 @@ export function probeTokenFromBpffs(sys: BpfSyscall, path = '/sys/fs/bpf'): Prob
   try {
     fd = openSync(path, 'r');
   } catch (error) {
-    return { state: 'inconclusive', detail: `cannot open ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}` };
+    return {
+      state: 'inconclusive',
+      detail: `cannot open ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+    };
   }
   try {
     const { ret, errno } = sys.bpf(36, new Attr(8).u32(0, 0).u32(4, fd).buffer);
@@ -422,7 +615,11 @@ export function probeTokenFromBpffs(sys: BpfSyscall, path = '/sys/fs/bpf'): Prob
       sys.close(ret);
       return { state: 'supported', detail: `a BPF token was created from ${path}` };
     }
-    return { state: 'unsupported', errno: errnoName(errno), detail: `BPF_TOKEN_CREATE from ${path} fails with ${errnoName(errno)} (-${errno}), as libbpf's implicit attempt will` };
+    return {
+      state: 'unsupported',
+      errno: errnoName(errno),
+      detail: `BPF_TOKEN_CREATE from ${path} fails with ${errnoName(errno)} (-${errno}), as libbpf's implicit attempt will`,
+    };
   } finally {
     closeSync(fd);
   }
@@ -437,17 +634,30 @@ const kprobeMulti: ProbeDeclaration = {
   since: '5.18',
   source: 'https://github.com/torvalds/linux/commit/0dcac2725406',
   run(sys) {
-    const prog = loadProgram(sys, { type: 2, insns: RETURN_ZERO, expectedAttachType: 42, log: LOG });
+    const prog = loadProgram(sys, {
+      type: 2,
+      insns: RETURN_ZERO,
+      expectedAttachType: 42,
+      log: LOG,
+    });
     if (prog.fd < 0) {
       if (prog.errno === EPERM || prog.errno === EACCES) return denied(prog.errno);
-      return { state: 'unsupported', errno: errnoName(prog.errno), detail: `a kprobe_multi program does not load (${errnoName(prog.errno)})` };
+      return {
+        state: 'unsupported',
+        errno: errnoName(prog.errno),
+        detail: `a kprobe_multi program does not load (${errnoName(prog.errno)})`,
+      };
     }
     const symbol = Buffer.from('vprintk\0');
     const symbols = new Attr(8).u64(0, sys.address(symbol));
     try {
       // link_create: prog_fd, target_fd, attach_type BPF_TRACE_KPROBE_MULTI (42), flags, then
       // kprobe_multi { flags, cnt, syms, addrs, cookies }.
-      const attr = new Attr(48).u32(0, prog.fd).u32(8, 42).u32(20, 1).u64(24, sys.address(symbols.buffer));
+      const attr = new Attr(48)
+        .u32(0, prog.fd)
+        .u32(8, 42)
+        .u32(20, 1)
+        .u64(24, sys.address(symbols.buffer));
       const { ret, errno } = sys.bpf(28, attr.buffer);
       if (ret >= 0) {
         sys.close(ret);
@@ -455,9 +665,17 @@ const kprobeMulti: ProbeDeclaration = {
       }
       if (errno === EPERM || errno === EACCES) return denied(errno);
       if (errno === EINVAL || errno === EOPNOTSUPP || errno === ENOTSUPP) {
-        return { state: 'unsupported', errno: errnoName(errno), detail: `kprobe.multi link creation fails with ${errnoName(errno)}` };
+        return {
+          state: 'unsupported',
+          errno: errnoName(errno),
+          detail: `kprobe.multi link creation fails with ${errnoName(errno)}`,
+        };
       }
-      return { state: 'inconclusive', errno: errnoName(errno), detail: `kprobe.multi link creation: unexpected ${errnoName(errno)}` };
+      return {
+        state: 'inconclusive',
+        errno: errnoName(errno),
+        detail: `kprobe.multi link creation: unexpected ${errnoName(errno)}`,
+      };
     } finally {
       sys.close(prog.fd);
     }
