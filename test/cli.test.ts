@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { entryYaml } from './kb-fixtures.js';
+import { kcompatAsNobody, requireRootSetpriv } from './require.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'dist', 'cli', 'main.js');
@@ -388,31 +389,12 @@ test('probe prints the facts object that --facts reads back', () => {
 });
 
 test('an unreadable file (as a user who may not read it) is an input error', (t) => {
-  if (process.getuid?.() !== 0 || spawnSync('setpriv', ['--version']).status !== 0) {
-    if (process.env.CI === 'true') assert.fail('CI must run this test as root with setpriv');
-    t.skip('needs root and setpriv');
-    return;
-  }
+  if (!requireRootSetpriv(t)) return;
   const dir = mkdtempSync(join(tmpdir(), 'kcompat-open-'));
   const copy = join(dir, 'locked.log');
   writeFileSync(copy, 'some text\n', { mode: 0o600 });
   spawnSync('chmod', ['755', dir]);
-  const result = spawnSync(
-    'setpriv',
-    [
-      '--reuid',
-      '65534',
-      '--regid',
-      '65534',
-      '--clear-groups',
-      process.execPath,
-      BIN,
-      'why',
-      '--no-probe',
-      copy,
-    ],
-    { encoding: 'utf8', timeout: 30_000 },
-  );
+  const result = kcompatAsNobody(BIN, ['why', '--no-probe', copy]);
   rmSync(dir, { recursive: true, force: true });
   assertUsageError(
     { status: result.status, stdout: result.stdout, stderr: result.stderr },

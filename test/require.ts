@@ -33,3 +33,21 @@ export function requireCommand(
     );
   return true;
 }
+
+/** True when this process is root and setpriv exists: tests can run a command as nobody. */
+export function requireRootSetpriv(t: TestContext): boolean {
+  if (process.getuid?.() !== 0) return missing(t, 'it needs root');
+  return requireCommand(t, 'setpriv', ['--version']);
+}
+
+/** Runs the built kcompat as uid/gid 65534 (nobody) with no supplementary groups. */
+export function kcompatAsNobody(bin: string, args: string[]) {
+  return spawnSync(
+    'setpriv',
+    ['--reuid', '65534', '--regid', '65534', '--clear-groups', process.execPath, bin, ...args],
+    {
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
+}

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { requireCommand, requireRootBpf } from '../../test/require.js';
+import { kcompatAsNobody, requireRootBpf, requireRootSetpriv } from '../../test/require.js';
 import { isKnown } from '../core/facts.js';
 import { collectFacts } from './collect.js';
 
@@ -86,26 +86,8 @@ test('probing leaves no trace: fds, mounts, bpffs pins and cgroups are unchanged
 });
 
 test('probing as an unprivileged user: BPF facts inconclusive with the reason, exit 0', (t) => {
-  if (!requireRootBpf(t) || !requireCommand(t, 'setpriv', ['--version'])) return;
-  const result = spawnSync(
-    'setpriv',
-    [
-      '--reuid',
-      '65534',
-      '--regid',
-      '65534',
-      '--clear-groups',
-      process.execPath,
-      BIN,
-      'probe',
-      '--format',
-      'json',
-    ],
-    {
-      encoding: 'utf8',
-      timeout: 60_000,
-    },
-  );
+  if (!requireRootBpf(t) || !requireRootSetpriv(t)) return;
+  const result = kcompatAsNobody(BIN, ['probe', '--format', 'json']);
   assert.equal(result.status, 0, result.stderr);
   const facts = JSON.parse(result.stdout).facts as Record<
     string,

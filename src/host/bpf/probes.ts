@@ -63,6 +63,19 @@ function denied(errno: number): ProbeOutcome {
   };
 }
 
+/** A failed bpf() call: denied (EPERM/EACCES), unsupported for the given errnos, else inconclusive. */
+function failure(
+  errno: number,
+  what: string,
+  unsupportedErrnos: readonly number[] = [],
+): ProbeOutcome {
+  if (errno === EPERM || errno === EACCES) return denied(errno);
+  const name = errnoName(errno);
+  return unsupportedErrnos.includes(errno)
+    ? { state: 'unsupported', errno: name, detail: `${what}: ${name}` }
+    : { state: 'inconclusive', errno: name, detail: `${what}: unexpected ${name}` };
+}
+
 function fromProgLoad(
   fd: number,
   errno: number,
@@ -289,27 +302,13 @@ export function mapTypeProbe(info: MapTypeInfo): ProbeDeclaration {
         };
         if (info.needs === 'inner-map') {
           const inner = createMap(sys, { type: 2, keySize: 4, valueSize: 4, maxEntries: 1 });
-          if (inner.fd < 0)
-            return inner.errno === EPERM || inner.errno === EACCES
-              ? denied(inner.errno)
-              : {
-                  state: 'inconclusive',
-                  errno: errnoName(inner.errno),
-                  detail: 'could not create the inner array map',
-                };
+          if (inner.fd < 0) return failure(inner.errno, 'creating the inner array map');
           extra.push(inner.fd);
           spec.innerMapFd = inner.fd;
         }
         if (info.needs === 'btf') {
           const btf = loadIntBtf(sys);
-          if (btf.fd < 0)
-            return btf.errno === EPERM || btf.errno === EACCES
-              ? denied(btf.errno)
-              : {
-                  state: 'inconclusive',
-                  errno: errnoName(btf.errno),
-                  detail: 'could not load the BTF that local-storage maps need',
-                };
+          if (btf.fd < 0) return failure(btf.errno, 'loading the BTF that local-storage maps need');
           extra.push(btf.fd);
           Object.assign(spec, {
             btfFd: btf.fd,
@@ -332,19 +331,7 @@ export function mapTypeProbe(info: MapTypeInfo): ProbeDeclaration {
             detail: `${what}: the kernel knows the type (${errnoName(result.errno)} for the dummy value type)`,
           };
         }
-        if (result.errno === EPERM || result.errno === EACCES) return denied(result.errno);
-        if (result.errno === EINVAL || result.errno === EOPNOTSUPP || result.errno === ENOTSUPP) {
-          return {
-            state: 'unsupported',
-            errno: errnoName(result.errno),
-            detail: `${what}: ${errnoName(result.errno)}`,
-          };
-        }
-        return {
-          state: 'inconclusive',
-          errno: errnoName(result.errno),
-          detail: `${what}: unexpected ${errnoName(result.errno)}`,
-        };
+        return failure(result.errno, what, [EINVAL, EOPNOTSUPP, ENOTSUPP]);
       } finally {
         for (const fd of extra) sys.close(fd);
       }
@@ -483,19 +470,11 @@ const largePrograms: ProbeDeclaration = {
         detail: 'a 4097-instruction program reached the verifier: the 1M instruction limit applies',
       };
     }
-    if (result.errno === EPERM || result.errno === EACCES) return denied(result.errno);
-    if (result.errno === E2BIG || result.errno === EINVAL) {
-      return {
-        state: 'unsupported',
-        errno: errnoName(result.errno),
-        detail: `a 4097-instruction program was refused before verification (${errnoName(result.errno)}): the 4096 limit applies`,
-      };
-    }
-    return {
-      state: 'inconclusive',
-      errno: errnoName(result.errno),
-      detail: `unexpected ${errnoName(result.errno)}`,
-    };
+    return failure(
+      result.errno,
+      'a 4097-instruction program was refused before verification (the 4096 limit applies)',
+      [E2BIG, EINVAL],
+    );
   },
 };
 
@@ -535,12 +514,7 @@ function verifierLogProbes(): ProbeDeclaration[] {
             errno: 'ENOSPC',
             detail: 'a valid program with a 128-byte log buffer failed with ENOSPC',
           };
-        if (result.errno === EPERM || result.errno === EACCES) return denied(result.errno);
-        return {
-          state: 'inconclusive',
-          errno: errnoName(result.errno),
-          detail: `unexpected ${errnoName(result.errno)}`,
-        };
+        return failure(result.errno, 'a valid program with a 128-byte log buffer');
       },
     },
     {
@@ -589,12 +563,7 @@ const tokenCommand: ProbeDeclaration = {
         errno: 'EINVAL',
         detail: 'BPF_TOKEN_CREATE is an unknown bpf() command here (EINVAL)',
       };
-    if (errno === EPERM || errno === EACCES) return denied(errno);
-    return {
-      state: 'inconclusive',
-      errno: errnoName(errno),
-      detail: `unexpected ${errnoName(errno)}`,
-    };
+    return failure(errno, 'BPF_TOKEN_CREATE with an invalid bpffs fd');
   },
 };
 
@@ -641,12 +610,7 @@ const kprobeMulti: ProbeDeclaration = {
       log: LOG,
     });
     if (prog.fd < 0) {
-      if (prog.errno === EPERM || prog.errno === EACCES) return denied(prog.errno);
-      return {
-        state: 'unsupported',
-        errno: errnoName(prog.errno),
-        detail: `a kprobe_multi program does not load (${errnoName(prog.errno)})`,
-      };
+      return failure(prog.errno, 'a kprobe_multi program does not load', [prog.errno]);
     }
     const symbol = Buffer.from('vprintk\0');
     const symbols = new Attr(8).u64(0, sys.address(symbol));
@@ -663,19 +627,7 @@ const kprobeMulti: ProbeDeclaration = {
         sys.close(ret);
         return { state: 'supported', detail: 'a kprobe.multi link was created' };
       }
-      if (errno === EPERM || errno === EACCES) return denied(errno);
-      if (errno === EINVAL || errno === EOPNOTSUPP || errno === ENOTSUPP) {
-        return {
-          state: 'unsupported',
-          errno: errnoName(errno),
-          detail: `kprobe.multi link creation fails with ${errnoName(errno)}`,
-        };
-      }
-      return {
-        state: 'inconclusive',
-        errno: errnoName(errno),
-        detail: `kprobe.multi link creation: unexpected ${errnoName(errno)}`,
-      };
+      return failure(errno, 'kprobe.multi link creation', [EINVAL, EOPNOTSUPP, ENOTSUPP]);
     } finally {
       sys.close(prog.fd);
     }
