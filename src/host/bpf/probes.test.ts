@@ -15,6 +15,7 @@ import {
   probeTokenFromBpffs,
 } from './probes.js';
 import { openBpfSyscall, type BpfSyscall } from './syscall.js';
+import { findFuncTypeId } from './btf.js';
 
 const kernel = normalizeVersion(release())!;
 const atLeast = (version: string) => versionInRanges(kernel, [`>=${version}`]);
@@ -141,4 +142,25 @@ test('program and map types agree with bpftool feature probe, disagreements expl
     'map_type',
   );
   assert.ok(compared >= 60, `compared ${compared} types`);
+});
+
+test('the BTF reader finds the same function ids as bpftool', (t) => {
+  if (!requireRootBpf(t) || !requireCommand(t, 'bpftool')) return;
+  const dump = spawnSync('bpftool', ['btf', 'dump', 'file', '/sys/kernel/btf/vmlinux'], {
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  for (const name of ['bpf_fentry_test1', 'do_unlinkat']) {
+    const expected = new RegExp(`^\\[(\\d+)\\] FUNC '${name}'`, 'm').exec(dump.stdout)?.[1];
+    assert.ok(expected, `${name} is in this kernel's BTF`);
+    assert.equal(findFuncTypeId([name]), Number(expected));
+  }
+  // The trampoline probe: loads where trampolines work; EPERM (inconclusive) where the VM
+  // blocks kernel text patching (LAB.md), never "unsupported" on this x86-64 kernel.
+  const outcome = runAll(openBpfSyscall() as BpfSyscall).get('bpf.trampoline')!;
+  assert.ok(
+    outcome.state === 'supported' ||
+      (outcome.state === 'inconclusive' && outcome.errno === 'EPERM'),
+    outcome.detail,
+  );
 });

@@ -22,6 +22,7 @@ import {
   type MapCreateSpec,
 } from './attrs.js';
 import type { BpfSyscall } from './syscall.js';
+import { findFuncTypeId } from './btf.js';
 import { errnoName } from './errno-names.js';
 
 export type ProbeState = 'supported' | 'unsupported' | 'inconclusive';
@@ -56,11 +57,12 @@ const ENOTSUPP = 524;
 const LOG = { level: 1, size: 64 * 1024 };
 
 function denied(errno: number): ProbeOutcome {
-  return {
-    state: 'inconclusive',
-    errno: errnoName(errno),
-    detail: `bpf() refused with ${errnoName(errno)}: needs CAP_BPF (or root), or bpf() is blocked here`,
-  };
+  const name = errnoName(errno);
+  const detail =
+    process.getuid?.() === 0
+      ? `bpf() refused with ${name} although running as root: something here blocks it (lockdown, an LSM, seccomp, or a VM that forbids the kernel text patching this needs)`
+      : `bpf() refused with ${name}: needs CAP_BPF (or root), or kernel.unprivileged_bpf_disabled forbids it`;
+  return { state: 'inconclusive', errno: name, detail };
 }
 
 /** A failed bpf() call: denied (EPERM/EACCES), unsupported for the given errnos, else inconclusive. */
@@ -634,6 +636,47 @@ const kprobeMulti: ProbeDeclaration = {
   },
 };
 
+/**
+ * BPF trampolines (fentry/fexit, 5.5, commit fec56f5890d9 "bpf: Introduce BPF trampoline"): an
+ * fentry program attached by BTF id to a kernel function. ENOTSUPP means the architecture or
+ * kernel cannot build trampolines; EPERM before the verifier is inconclusive (some VMs and
+ * lockdown setups forbid the kernel text patching trampolines need).
+ */
+const trampoline: ProbeDeclaration = {
+  key: 'bpf.trampoline',
+  since: '5.5',
+  source: 'https://github.com/torvalds/linux/commit/fec56f5890d9',
+  run(sys) {
+    // Test hooks that exist for exactly this purpose (net/bpf/test_run.c), then a common syscall.
+    const id = findFuncTypeId(['bpf_fentry_test1', 'do_unlinkat']);
+    if (id === undefined) {
+      return {
+        state: 'inconclusive',
+        detail: 'no kernel BTF, or no known function in it to attach to',
+      };
+    }
+    const result = loadProgram(sys, {
+      type: 26,
+      expectedAttachType: 24,
+      attachBtfId: id,
+      insns: RETURN_ZERO,
+      log: LOG,
+    });
+    if (result.fd >= 0) {
+      sys.close(result.fd);
+      return { state: 'supported', detail: 'an fentry program loaded' };
+    }
+    if (result.errno === ENOTSUPP || result.errno === EOPNOTSUPP) {
+      return {
+        state: 'unsupported',
+        errno: errnoName(result.errno),
+        detail: `fentry: ${errnoName(result.errno)} ${lastLine(result.log)}`.trim(),
+      };
+    }
+    return fromProgLoad(result.fd, result.errno, result.log, sys, 'an fentry program');
+  },
+};
+
 /** Every probe `kcompat probe` runs, in order. */
 export function defaultProbes(kernelRelease: string): ProbeDeclaration[] {
   return [
@@ -645,5 +688,6 @@ export function defaultProbes(kernelRelease: string): ProbeDeclaration[] {
     ...verifierLogProbes(),
     tokenCommand,
     kprobeMulti,
+    trampoline,
   ];
 }

@@ -1,0 +1,65 @@
+// Finds a function's type id in the kernel's BTF (/sys/kernel/btf/vmlinux), which fentry/fexit
+// programs need as attach_btf_id. Format: Documentation/bpf/btf.rst (a header, then types, each
+// a 12-byte btf_type followed by kind-specific data, then the string section).
+import { readFileSync } from 'node:fs';
+import { endianness } from 'node:os';
+
+const BTF_KIND_FUNC = 12;
+
+// Bytes that follow the 12-byte btf_type, by kind (vlen = number of members/params/values).
+function extraBytes(kind: number, vlen: number): number {
+  switch (kind) {
+    case 1: // INT
+    case 14: // VAR
+    case 17: // DECL_TAG
+      return 4;
+    case 3: // ARRAY
+      return 12;
+    case 4: // STRUCT
+    case 5: // UNION
+    case 15: // DATASEC
+    case 19: // ENUM64
+      return 12 * vlen;
+    case 6: // ENUM
+    case 13: // FUNC_PROTO
+      return 8 * vlen;
+    default: // PTR, FWD, TYPEDEF, VOLATILE, CONST, RESTRICT, FUNC, FLOAT, TYPE_TAG
+      return 0;
+  }
+}
+
+/** The BTF type id of the first FUNC with one of the names, or undefined. */
+export function findFuncTypeId(
+  names: readonly string[],
+  path = '/sys/kernel/btf/vmlinux',
+): number | undefined {
+  let data: Buffer;
+  try {
+    data = readFileSync(path);
+  } catch {
+    return undefined;
+  }
+  const little = endianness() === 'LE';
+  const u32 = (offset: number) => (little ? data.readUInt32LE(offset) : data.readUInt32BE(offset));
+  if (data.length < 24 || (little ? data.readUInt16LE(0) : data.readUInt16BE(0)) !== 0xeb9f)
+    return undefined;
+  const headerLength = u32(4);
+  const typeStart = headerLength + u32(8);
+  const typeEnd = typeStart + u32(12);
+  const stringStart = headerLength + u32(16);
+  const wanted = new Set(names);
+  let id = 1;
+  for (let offset = typeStart; offset + 12 <= typeEnd; id++) {
+    const nameOffset = u32(offset);
+    const info = u32(offset + 4);
+    const kind = (info >>> 24) & 0x1f;
+    const vlen = info & 0xffff;
+    if (kind === BTF_KIND_FUNC) {
+      const start = stringStart + nameOffset;
+      const name = data.toString('latin1', start, data.indexOf(0, start));
+      if (wanted.has(name)) return id;
+    }
+    offset += 12 + extraBytes(kind, vlen);
+  }
+  return undefined;
+}
