@@ -401,3 +401,19 @@ test('an unreadable file (as a user who may not read it) is an input error', (t)
     /cannot read \(EACCES\)/,
   );
 });
+
+test('a token line before the real failure: benign, and the real error line is pointed at', () => {
+  const run = kcompat([
+    'why',
+    '--no-probe',
+    '--format',
+    'json',
+    fixture('libbpf-token-then-map-failure.txt'),
+  ]);
+  const report = json(run);
+  const token = report.findings.find((f: any) => f.id === 'libbpf-token-probe-harmless');
+  assert.equal(token.verdict, 'benign');
+  assert.equal(token.realCauseHints[0].line, 2);
+  assert.match(token.reasoning, /line 2: libbpf: map 'rb': failed to create/);
+  assert.equal(run.status, 0);
+});
