@@ -348,4 +348,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+// A reader that went away (`kcompat why big.log | head`) is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 process.exitCode = await main(process.argv.slice(2));
