@@ -44,11 +44,23 @@ export function kernelFacts(
   } else {
     facts['kernel.upstream'] = unknown(resolution.detail);
   }
-  if (resolution.upstreamRange) {
-    facts['kernel.upstreamRange'] = known(resolution.upstreamRange, resolution.detail);
-  }
-  if (resolution.distro) facts['kernel.distro'] = known(resolution.distro, resolution.detail);
+  facts['kernel.upstreamRange'] = resolution.upstreamRange
+    ? known(resolution.upstreamRange, resolution.detail)
+    : unknown(resolution.upstream ? 'the exact version is known' : resolution.detail);
+  facts['kernel.distro'] = resolution.distro
+    ? known(resolution.distro, resolution.detail)
+    : unknown('not recognisable from the release string');
   return facts;
+}
+
+/**
+ * Facts that describe a running kernel (its config, BTF, probed BPF features): when planning
+ * for another kernel with --kernel, they no longer apply and are dropped rather than mixed in.
+ */
+export function withoutKernelFacts(facts: Facts): Facts {
+  return Object.fromEntries(
+    Object.entries(facts).filter(([key]) => !key.startsWith('kernel.') && !key.startsWith('bpf.')),
+  );
 }
 
 export class FactInputError extends Error {}
