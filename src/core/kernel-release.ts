@@ -124,6 +124,15 @@ export function resolveKernelRelease(
     };
   }
 
+  if (/-Microsoft$/.test(release)) {
+    return {
+      ...common,
+      distro: 'wsl1',
+      resolvedBy: 'unresolved',
+      backportHeavy: false,
+      detail: `${release} is WSL 1: Windows emulates the Linux system calls, there is no Linux kernel (no BPF, no cgroups)`,
+    };
+  }
   if (RHEL_LIKE.test(release)) {
     return {
       ...common,
