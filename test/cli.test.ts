@@ -417,3 +417,29 @@ test('a token line before the real failure: benign, and the real error line is p
   assert.match(token.reasoning, /line 2: libbpf: map 'rb': failed to create/);
   assert.equal(run.status, 0);
 });
+
+test('planning with --kernel drops the facts of the kernel in --facts', () => {
+  const file = join(scratch, 'old-kernel.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      schemaVersion: 1,
+      facts: {
+        'kernel.release': { value: '6.1.0-13-amd64', source: 'probe' },
+        'kernel.upstream': { value: '6.1.55', source: 'probe' },
+        'bpf.token': { value: 'unsupported', source: 'probe' },
+        'components.crun.version': { value: '1.14.0', source: 'probe' },
+      },
+    }),
+  );
+  const report = json(
+    kcompat(['check', '--format', 'json', '--facts', file, '--kernel', '5.10.0-26-amd64']),
+  );
+  assert.equal(report.facts['bpf.token'], undefined);
+  assert.equal(report.facts['kernel.upstream'].value, '5.10.197');
+  assert.ok(
+    report.findings.some(
+      (f: any) => f.id === 'crun-1-14-ebpf-log-enospc' && f.verdict === 'at-risk',
+    ),
+  );
+});

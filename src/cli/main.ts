@@ -103,15 +103,19 @@ async function readFactsFile(path: string): Promise<Facts> {
  * --facts, then --kernel and --with, each overriding single facts of the layer below.
  */
 async function gatherFacts(options: CommonOptions): Promise<Facts> {
-  const { componentFact, FactInputError, kernelFacts, mergeFacts } =
+  const { componentFact, FactInputError, kernelFacts, mergeFacts, withoutKernelFacts } =
     await import('../core/facts.js');
   const layers: Facts[] = [];
   if (options.probe && !options.facts) {
     const { collectFacts } = await import('../host/collect.js');
-    layers.push(await collectFacts());
+    layers.push(await collectFacts({ bpf: !options.kernel }));
   }
   if (options.facts) layers.push(await readFactsFile(options.facts));
-  if (options.kernel) layers.push(kernelFacts(options.kernel, '--kernel'));
+  if (options.kernel) {
+    // A planned kernel: what was read or probed about another kernel does not carry over.
+    layers.splice(0, layers.length, ...layers.map(withoutKernelFacts));
+    layers.push(kernelFacts(options.kernel, '--kernel'));
+  }
   try {
     for (const spec of options.with) layers.push(componentFact(spec, '--with'));
   } catch (error) {
