@@ -133,6 +133,37 @@ export function resolveKernelRelease(
       detail: `${release} is WSL 1: Windows emulates the Linux system calls, there is no Linux kernel (no BPF, no cgroups)`,
     };
   }
+  // Ubuntu mainline PPA builds are vanilla: 5.13.0-051300-generic is 5.13.0 (the six digits
+  // repeat major, minor and patch).
+  const mainline = /^(\d+)\.(\d+)\.(\d+)-0?(\d{2})(\d{2})(\d{2})(?:rc\d+)?-[a-z]+/.exec(release);
+  if (
+    mainline &&
+    Number(mainline[1]) === Number(mainline[4]) &&
+    Number(mainline[2]) === Number(mainline[5]) &&
+    Number(mainline[3]) === Number(mainline[6])
+  ) {
+    const upstream = `${Number(mainline[1])}.${Number(mainline[2])}.${Number(mainline[3])}`;
+    return {
+      ...common,
+      upstream,
+      distro: 'ubuntu-mainline',
+      resolvedBy: 'release-string',
+      backportHeavy: false,
+      detail: `${release} is an Ubuntu mainline build of upstream ${upstream}`,
+    };
+  }
+  // ELRepo's kernel-ml/kernel-lt for EL are vanilla upstream kernels, not RHEL backports.
+  const elrepo = /^(\d+\.\d+\.\d+)-\d+\.el\d+\.elrepo/.exec(release);
+  if (elrepo?.[1]) {
+    return {
+      ...common,
+      upstream: elrepo[1],
+      distro: 'elrepo',
+      resolvedBy: 'release-string',
+      backportHeavy: false,
+      detail: `${release} is an ELRepo build of upstream ${elrepo[1]}`,
+    };
+  }
   if (RHEL_LIKE.test(release)) {
     return {
       ...common,
@@ -177,8 +208,15 @@ export function resolveKernelRelease(
   // Upstream-numbered releases: Fedora (6.5.6-300.fc39.x86_64), Arch (6.6.7-arch1-1), Amazon
   // Linux (5.10.205-195.807.amzn2.x86_64), WSL2 (5.15.133.1-microsoft-standard-WSL2), Flatcar,
   // Talos, COS (6.1.58+), Bottlerocket, Debian >= trixie (6.12.12-amd64), plain "5.15.98".
+  // A patch level of 0 followed by a distro suffix is usually a placeholder (Debian's and
+  // Ubuntu's X.Y.0-ABI, Deepin's 4.19.0-desktop-amd64), so only known upstream-numbered
+  // families may claim X.Y.0.
   const upstreamNumbered = release.match(/^(\d+)\.(\d+)\.(\d+)(?=$|[-+._~]|\D)/);
-  if (upstreamNumbered && !/^\d+\.\d+\.0-\d+-/.test(release)) {
+  const placeholderZero =
+    upstreamNumbered?.[3] === '0' &&
+    release.length > upstreamNumbered[0].length &&
+    !/\.fc\d+|amzn|-arch\d|microsoft-standard|flatcar|talos/.test(release);
+  if (upstreamNumbered && !placeholderZero) {
     const upstream = normalizeVersion(upstreamNumbered[0]);
     if (upstream) {
       return {
@@ -191,7 +229,7 @@ export function resolveKernelRelease(
     }
   }
 
-  const series = release.match(/^(\d+)\.(\d+)(?!\.\d)/);
+  const series = release.match(/^(\d+)\.(\d+)(?!\d)/);
   if (series) {
     // "5.15" alone: only the series is known. Bounds, never X.Y.0.
     const min = `${series[1]}.${series[2]}.0`;
