@@ -81,8 +81,11 @@ const UBUNTU_CLOUD_OR_OEM =
   /^(aws|azure|gcp|gke|gkeop|oracle|kvm|ibm|oem|nvidia|intel-iotg|realtime|xilinx|fips|azure-fde|aws-fips)/;
 
 const RHEL_LIKE = /\.el\d+(?:_\d+)?(?:uek)?\b|\.el\d+uek|uek/;
-// SUSE: 5.14.21-150500.55.19-default, 4.12.14-122.37-default, 5.14.21-150500.33.29-azure.
-const SUSE_LIKE = /^\d+\.\d+\.\d+-(?:\d{6}\.[\d.]+-[a-z0-9]+|[\d.]+-default)$/;
+// SLES and Leap: 5.14.21-150500.55.19-default, 4.12.14-122.37-default,
+// 5.14.21-150500.33.29-azure (a dotted build number). openSUSE Tumbleweed and MicroOS are
+// rolling upstream kernels with a plain build number: 7.2.0-1-default.
+const SUSE_LIKE = /^\d+\.\d+\.\d+-(?:\d{6}\.[\d.]+-[a-z0-9]+|\d+\.[\d.]+-default)$/;
+const SUSE_ROLLING = /^\d+\.\d+\.\d+-\d+-default$/;
 
 /** Resolves a release string, using live hints when the caller has them. */
 export function resolveKernelRelease(
@@ -164,6 +167,18 @@ export function resolveKernelRelease(
       detail: `${release} is an ELRepo build of upstream ${elrepo[1]}`,
     };
   }
+  // RHEL and its rebuilds keep patch level 0 in their base (3.10.0, 4.18.0, 5.14.0); an el7
+  // build with a real patch level (4.9.86-30.el7) is a packaged upstream kernel.
+  if (RHEL_LIKE.test(release) && !/uek/.test(release) && base && !base.endsWith('.0')) {
+    return {
+      ...common,
+      upstream: base,
+      distro: 'el-rebuild',
+      resolvedBy: 'release-string',
+      backportHeavy: false,
+      detail: `${release} carries a real patch level, so it is a packaged upstream kernel, not a RHEL backport kernel`,
+    };
+  }
   if (RHEL_LIKE.test(release)) {
     return {
       ...common,
@@ -215,7 +230,8 @@ export function resolveKernelRelease(
   const placeholderZero =
     upstreamNumbered?.[3] === '0' &&
     release.length > upstreamNumbered[0].length &&
-    !/\.fc\d+|amzn|-arch\d|microsoft-standard|flatcar|talos/.test(release);
+    !/\.fc\d+|amzn|-arch\d|microsoft-standard|flatcar|talos/.test(release) &&
+    !SUSE_ROLLING.test(release);
   if (upstreamNumbered && !placeholderZero) {
     const upstream = normalizeVersion(upstreamNumbered[0]);
     if (upstream) {

@@ -30,3 +30,8 @@ for (const item of cases) {
     assert.equal(result.backportHeavy, item.backportHeavy ?? false, result.detail);
   });
 }
+
+test('the table holds at least 30 distinct real release strings, each with its source', () => {
+  assert.ok(new Set(cases.map((item) => item.release)).size >= 30);
+  for (const item of cases) assert.match(item.source, /^https:\/\/github\.com\/[^/]+\/[^/]+\/(issues|pull)\/\d+$/);
+});
