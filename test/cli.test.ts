@@ -38,6 +38,16 @@ const scratch = mkdtempSync(join(tmpdir(), 'kcompat-cli-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 const fixture = (name: string) => join(FIXTURES, name);
 
+/** Writes a --facts file of known facts (all with source "probe") and returns its path. */
+function writeFactsFile(name: string, values: Record<string, unknown>): string {
+  const file = join(scratch, name);
+  const facts = Object.fromEntries(
+    Object.entries(values).map(([key, value]) => [key, { value, source: 'probe' }]),
+  );
+  writeFileSync(file, JSON.stringify({ schemaVersion: 1, facts }));
+  return file;
+}
+
 /** Asserts the one-line error contract: exit 2, one line on stderr, no stack trace. */
 function assertUsageError(run: Run, pattern: RegExp): void {
   assert.equal(run.status, 2, run.stderr);
@@ -246,17 +256,10 @@ test('bad facts: malformed JSON, wrong shape, bad --with', () => {
 });
 
 test('--facts reads facts back', () => {
-  const file = join(scratch, 'facts.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      schemaVersion: 1,
-      facts: {
-        'components.crun.version': { value: '1.14.0', source: 'probe' },
-        'kernel.upstream': { value: '5.10.197', source: 'probe' },
-      },
-    }),
-  );
+  const file = writeFactsFile('facts.json', {
+    'components.crun.version': '1.14.0',
+    'kernel.upstream': '5.10.197',
+  });
   const report = json(
     kcompat(['why', '--format', 'json', '--facts', file, fixture('crun-enospc-docker.txt')]),
   );
@@ -419,19 +422,12 @@ test('a token line before the real failure: benign, and the real error line is p
 });
 
 test('planning with --kernel drops the facts of the kernel in --facts', () => {
-  const file = join(scratch, 'old-kernel.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      schemaVersion: 1,
-      facts: {
-        'kernel.release': { value: '6.1.0-13-amd64', source: 'probe' },
-        'kernel.upstream': { value: '6.1.55', source: 'probe' },
-        'bpf.token': { value: 'unsupported', source: 'probe' },
-        'components.crun.version': { value: '1.14.0', source: 'probe' },
-      },
-    }),
-  );
+  const file = writeFactsFile('old-kernel.json', {
+    'kernel.release': '6.1.0-13-amd64',
+    'kernel.upstream': '6.1.55',
+    'bpf.token': 'unsupported',
+    'components.crun.version': '1.14.0',
+  });
   const report = json(
     kcompat(['check', '--format', 'json', '--facts', file, '--kernel', '5.10.0-26-amd64']),
   );
