@@ -75,6 +75,21 @@ test('the five founding texts give their family as the top finding', () => {
   }
 });
 
+/** `why --format json --no-probe` for a Debian 5.10.0-26 node with the given component. */
+function whyPlanned(file: string, component: string): Run {
+  return kcompat([
+    'why',
+    '--format',
+    'json',
+    '--no-probe',
+    '--kernel',
+    '5.10.0-26-amd64',
+    '--with',
+    component,
+    file,
+  ]);
+}
+
 test('crun ENOSPC: likely without facts, confirmed in range, ruled out when fixed', () => {
   const file = fixture('crun-enospc-docker.txt');
   const none = kcompat(['why', '--format', 'json', '--no-probe', file]);
@@ -82,34 +97,14 @@ test('crun ENOSPC: likely without facts, confirmed in range, ruled out when fixe
   assert.equal(json(none).findings[0].verdict, 'likely');
   assert.equal(json(none).findings[0].matches[0].captures.errno, 'ENOSPC');
 
-  const affected = kcompat([
-    'why',
-    '--format',
-    'json',
-    '--no-probe',
-    '--kernel',
-    '5.10.0-26-amd64',
-    '--with',
-    'crun@1.14.0',
-    file,
-  ]);
+  const affected = whyPlanned(file, 'crun@1.14.0');
   const top = json(affected).findings[0];
   assert.equal(top.id, 'crun-1-14-ebpf-log-enospc');
   assert.equal(top.verdict, 'confirmed');
   assert.deepEqual(json(affected).facts['kernel.upstream'].value, '5.10.197');
   for (const condition of top.conditions) assert.equal(condition.result, 'true');
 
-  const fixed = kcompat([
-    'why',
-    '--format',
-    'json',
-    '--no-probe',
-    '--kernel',
-    '5.10.0-26-amd64',
-    '--with',
-    'crun@1.14.1',
-    file,
-  ]);
+  const fixed = whyPlanned(file, 'crun@1.14.1');
   const crun = json(fixed).findings.find((f: any) => f.id === 'crun-1-14-ebpf-log-enospc');
   assert.equal(crun.verdict, 'ruled-out');
   assert.match(crun.ruledOutHint, /ENOSPC/);

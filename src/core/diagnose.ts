@@ -34,9 +34,11 @@ const MAX_REAL_CAUSE_HINTS = 3;
 const ERRORISH =
   /\b(error|errors|failed|failure|fatal|denied|not permitted|invalid|cannot|can't|unable|refused)\b/i;
 
+type InputMatch = SignatureMatch & { input: string };
+
 interface IssueEvidence {
   issue: LoadedIssue;
-  matches: (SignatureMatch & { input: string })[];
+  matches: InputMatch[];
 }
 
 /** Diagnoses error text or whole logs against the knowledge base. */
@@ -104,13 +106,12 @@ export function diagnose(
   );
 
   const ranked = findings.map(({ finding }) => finding);
-  for (const { finding, first } of findings) {
-    if (finding.verdict !== 'benign') continue;
-    const benignLines = new Set(
-      findings
-        .filter((other) => other.finding.verdict === 'benign')
-        .flatMap((other) => other.finding.matches.map((match) => `${match.input}:${match.line}`)),
-    );
+  const benign = findings.filter(({ finding }) => finding.verdict === 'benign');
+  // Lines that are themselves harmless are never offered as the real cause.
+  const benignLines = new Set(
+    benign.flatMap(({ finding }) => finding.matches.map((match) => `${match.input}:${match.line}`)),
+  );
+  for (const { finding, first } of benign) {
     finding.realCauseHints = findRealCauseHints(
       linesByInput.get(first.input) ?? [],
       first,
@@ -228,7 +229,7 @@ function explainVerdict(verdict: Verdict, conditions: readonly CheckedCondition[
 
 function findRealCauseHints(
   lines: readonly LogicalLine[],
-  from: SignatureMatch,
+  from: InputMatch,
   benignLines: ReadonlySet<string>,
 ): Match[] {
   const hints: Match[] = [];
@@ -238,11 +239,10 @@ function findRealCauseHints(
     index++
   ) {
     const line = lines[index]!;
-    if (benignLines.has(`${(from as SignatureMatch & { input: string }).input}:${line.line}`))
-      continue;
+    if (benignLines.has(`${from.input}:${line.line}`)) continue;
     if (!ERRORISH.test(line.text)) continue;
     hints.push({
-      input: (from as SignatureMatch & { input: string }).input,
+      input: from.input,
       line: line.line,
       text: line.text.length > 480 ? `${line.text.slice(0, 480)}…` : line.text,
       signature: 'error-line',

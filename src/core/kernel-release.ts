@@ -95,6 +95,21 @@ export function resolveKernelRelease(
   const release = releaseText.trim();
   const base = leadingVersion(release);
   const common = { release, ...(base ? { base } : {}) };
+  const fromRelease = (upstream: string, detail: string, distro?: string): KernelResolution => ({
+    ...common,
+    upstream,
+    ...(distro ? { distro } : {}),
+    resolvedBy: 'release-string',
+    backportHeavy: false,
+    detail,
+  });
+  const unresolved = (distro: string, detail: string, backportHeavy = false): KernelResolution => ({
+    ...common,
+    distro,
+    resolvedBy: 'unresolved',
+    backportHeavy,
+    detail,
+  });
 
   const signature = hints.versionSignature?.trim();
   if (signature) {
@@ -128,13 +143,10 @@ export function resolveKernelRelease(
   }
 
   if (/-Microsoft$/.test(release)) {
-    return {
-      ...common,
-      distro: 'wsl1',
-      resolvedBy: 'unresolved',
-      backportHeavy: false,
-      detail: `${release} is WSL 1: Windows emulates the Linux system calls, there is no Linux kernel (no BPF, no cgroups)`,
-    };
+    return unresolved(
+      'wsl1',
+      `${release} is WSL 1: Windows emulates the Linux system calls, there is no Linux kernel (no BPF, no cgroups)`,
+    );
   }
   // Ubuntu mainline PPA builds are vanilla: 5.13.0-051300-generic is 5.13.0 (the six digits
   // repeat major, minor and patch).
@@ -146,56 +158,44 @@ export function resolveKernelRelease(
     Number(mainline[3]) === Number(mainline[6])
   ) {
     const upstream = `${Number(mainline[1])}.${Number(mainline[2])}.${Number(mainline[3])}`;
-    return {
-      ...common,
+    return fromRelease(
       upstream,
-      distro: 'ubuntu-mainline',
-      resolvedBy: 'release-string',
-      backportHeavy: false,
-      detail: `${release} is an Ubuntu mainline build of upstream ${upstream}`,
-    };
+      `${release} is an Ubuntu mainline build of upstream ${upstream}`,
+      'ubuntu-mainline',
+    );
   }
   // ELRepo's kernel-ml/kernel-lt for EL are vanilla upstream kernels, not RHEL backports.
   const elrepo = /^(\d+\.\d+\.\d+)-\d+\.el\d+\.elrepo/.exec(release);
   if (elrepo?.[1]) {
-    return {
-      ...common,
-      upstream: elrepo[1],
-      distro: 'elrepo',
-      resolvedBy: 'release-string',
-      backportHeavy: false,
-      detail: `${release} is an ELRepo build of upstream ${elrepo[1]}`,
-    };
+    return fromRelease(
+      elrepo[1],
+      `${release} is an ELRepo build of upstream ${elrepo[1]}`,
+      'elrepo',
+    );
   }
   // RHEL and its rebuilds keep patch level 0 in their base (3.10.0, 4.18.0, 5.14.0); an el7
   // build with a real patch level (4.9.86-30.el7) is a packaged upstream kernel.
-  if (RHEL_LIKE.test(release) && !/uek/.test(release) && base && !base.endsWith('.0')) {
-    return {
-      ...common,
-      upstream: base,
-      distro: 'el-rebuild',
-      resolvedBy: 'release-string',
-      backportHeavy: false,
-      detail: `${release} carries a real patch level, so it is a packaged upstream kernel, not a RHEL backport kernel`,
-    };
-  }
   if (RHEL_LIKE.test(release)) {
-    return {
-      ...common,
-      distro: /uek/.test(release) ? 'oracle-uek' : 'rhel-family',
-      resolvedBy: 'unresolved',
-      backportHeavy: true,
-      detail: `${release} is a RHEL-family kernel: it keeps base ${base ?? '?'} and backports, so the upstream version is not meaningful`,
-    };
+    const uek = /uek/.test(release);
+    if (!uek && base && !base.endsWith('.0')) {
+      return fromRelease(
+        base,
+        `${release} carries a real patch level, so it is a packaged upstream kernel, not a RHEL backport kernel`,
+        'el-rebuild',
+      );
+    }
+    return unresolved(
+      uek ? 'oracle-uek' : 'rhel-family',
+      `${release} is a RHEL-family kernel: it keeps base ${base ?? '?'} and backports, so the upstream version is not meaningful`,
+      true,
+    );
   }
   if (SUSE_LIKE.test(release)) {
-    return {
-      ...common,
-      distro: 'suse',
-      resolvedBy: 'unresolved',
-      backportHeavy: true,
-      detail: `${release} is a SUSE kernel: it keeps base ${base ?? '?'} and backports, so the upstream version is not meaningful`,
-    };
+    return unresolved(
+      'suse',
+      `${release} is a SUSE kernel: it keeps base ${base ?? '?'} and backports, so the upstream version is not meaningful`,
+      true,
+    );
   }
 
   const debian = release.match(DEBIAN_ABI);
@@ -210,13 +210,10 @@ export function resolveKernelRelease(
       return resolveFromAbiTable(common, 'ubuntu', ubuntu[1], abi);
     }
     if (UBUNTU_CLOUD_OR_OEM.test(flavour) || abi >= 1000) {
-      return {
-        ...common,
-        distro: 'ubuntu',
-        resolvedBy: 'unresolved',
-        backportHeavy: false,
-        detail: `${release} is an Ubuntu ${flavour} kernel: its ABI numbers are a separate sequence; read /proc/version_signature on the host`,
-      };
+      return unresolved(
+        'ubuntu',
+        `${release} is an Ubuntu ${flavour} kernel: its ABI numbers are a separate sequence; read /proc/version_signature on the host`,
+      );
     }
   }
 
@@ -234,15 +231,11 @@ export function resolveKernelRelease(
     !SUSE_ROLLING.test(release);
   if (upstreamNumbered && !placeholderZero) {
     const upstream = normalizeVersion(upstreamNumbered[0]);
-    if (upstream) {
-      return {
-        ...common,
+    if (upstream)
+      return fromRelease(
         upstream,
-        resolvedBy: 'release-string',
-        backportHeavy: false,
-        detail: `the release string starts with the upstream version ${upstream}`,
-      };
-    }
+        `the release string starts with the upstream version ${upstream}`,
+      );
   }
 
   const series = release.match(/^(\d+)\.(\d+)(?!\d)/);

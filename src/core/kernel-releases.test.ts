@@ -33,5 +33,6 @@ for (const item of cases) {
 
 test('the table holds at least 30 distinct real release strings, each with its source', () => {
   assert.ok(new Set(cases.map((item) => item.release)).size >= 30);
-  for (const item of cases) assert.match(item.source, /^https:\/\/github\.com\/[^/]+\/[^/]+\/(issues|pull)\/\d+$/);
+  for (const item of cases)
+    assert.match(item.source, /^https:\/\/github\.com\/[^/]+\/[^/]+\/(issues|pull)\/\d+$/);
 });

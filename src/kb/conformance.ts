@@ -2,8 +2,7 @@
 // example must make its entry the top finding (with the verdict it states), and no near-miss
 // may match the entry at all. Used by `kcompat kb test` and by the test suite.
 import { diagnose } from '../core/diagnose.js';
-import { known, type Facts } from '../core/facts.js';
-import { kernelFacts } from '../core/facts.js';
+import { kernelFacts, known, type Facts } from '../core/facts.js';
 import type { KnowledgeBase, LoadedIssue } from './load.js';
 
 export interface ConformanceFailure {

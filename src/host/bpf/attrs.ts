@@ -152,19 +152,18 @@ export function loadIntBtf(sys: BpfSyscall): { fd: number; errno: number } {
     .u32(4, 1 << 24) // info: kind BTF_KIND_INT (1), vlen 0
     .u32(8, 4) // size
     .u32(12, (1 << 24) | 32); // encoding BTF_INT_SIGNED, offset 0, 32 bits
-  const header = Buffer.alloc(24);
-  const h = new Attr(24);
-  if (LITTLE) header.writeUInt16LE(0xeb9f, 0);
-  else header.writeUInt16BE(0xeb9f, 0);
-  header.writeUInt8(1, 2); // version
-  header.writeUInt8(0, 3); // flags
-  h.buffer.set(header.subarray(0, 4), 0);
-  h.u32(4, 24)
+  // btf_header: magic, version 1, flags 0, hdr_len, then type and string section offsets/lengths.
+  const header = new Attr(24);
+  if (LITTLE) header.buffer.writeUInt16LE(0xeb9f, 0);
+  else header.buffer.writeUInt16BE(0xeb9f, 0);
+  header.buffer.writeUInt8(1, 2);
+  header
+    .u32(4, 24)
     .u32(8, 0)
     .u32(12, types.buffer.length)
     .u32(16, types.buffer.length)
     .u32(20, strings.length);
-  const blob = Buffer.concat([h.buffer, types.buffer, strings]);
+  const blob = Buffer.concat([header.buffer, types.buffer, strings]);
   const attr = new Attr(32).u64(0, sys.address(blob)).u32(16, blob.length); // btf, btf_log_buf(0), btf_size
   const { ret, errno } = sys.bpf(18, attr.buffer);
   return { fd: ret, errno };
