@@ -28,7 +28,7 @@ function extraBytes(kind: number, vlen: number): number {
   }
 }
 
-/** The BTF type id of the first FUNC with one of the names, or undefined. */
+/** The BTF type id of a FUNC named by the earliest possible entry of `names`, or undefined. */
 export function findFuncTypeId(
   names: readonly string[],
   path = '/sys/kernel/btf/vmlinux',
@@ -47,19 +47,31 @@ export function findFuncTypeId(
   const typeStart = headerLength + u32(8);
   const typeEnd = typeStart + u32(12);
   const stringStart = headerLength + u32(16);
-  const wanted = new Set(names);
+  // Find each wanted name in the string section once, then compare name offsets while walking
+  // the types: decoding every type's name would dominate the probe's run time.
+  const stringEnd = stringStart + u32(20);
+  const wanted = new Map<number, number>(); // name offset -> preference (index in names)
+  names.forEach((name, preference) => {
+    const needle = Buffer.from(`\0${name}\0`, 'latin1');
+    for (let at = data.indexOf(needle, stringStart); at >= 0 && at < stringEnd; ) {
+      wanted.set(at + 1 - stringStart, preference);
+      at = data.indexOf(needle, at + 1);
+    }
+  });
+  if (wanted.size === 0) return undefined;
+  let best: { id: number; preference: number } | undefined;
   let id = 1;
   for (let offset = typeStart; offset + 12 <= typeEnd; id++) {
-    const nameOffset = u32(offset);
     const info = u32(offset + 4);
     const kind = (info >>> 24) & 0x1f;
-    const vlen = info & 0xffff;
     if (kind === BTF_KIND_FUNC) {
-      const start = stringStart + nameOffset;
-      const name = data.toString('latin1', start, data.indexOf(0, start));
-      if (wanted.has(name)) return id;
+      const preference = wanted.get(u32(offset));
+      if (preference !== undefined && (best === undefined || preference < best.preference)) {
+        best = { id, preference };
+        if (preference === 0) break;
+      }
     }
-    offset += 12 + extraBytes(kind, vlen);
+    offset += 12 + extraBytes(kind, info & 0xffff);
   }
-  return undefined;
+  return best?.id;
 }
