@@ -93,3 +93,23 @@ test('binary and unreadable files are refused, not parsed', () => {
 test('KCOMPAT_KB and --kb directories are both used', () => {
   assert.deepEqual(userKbDirs(['b'], { KCOMPAT_KB: 'a1:a2' }), ['a1', 'a2', 'b']);
 });
+
+test('a check-only entry needs conditions, and signatures need examples', () => {
+  const withoutText = (id: string, conditions: string) =>
+    `id: ${id}\nfamily: advisory\ntitle: t\nseverity: critical\ncomponents: [runc]\nsummary: s\nexplanation: e\nfix: f\nreferences:\n  - url: https://example.org/${id}\n    kind: advisory\n${conditions}`;
+  const checkOnly = withoutText(
+    'advisory',
+    "conditions:\n  - component: runc\n    affected: '<1.1.12'\n    source: https://example.org/a\n",
+  );
+  const noConditions = withoutText('bare', '');
+  const noExamples = entryYaml('silent', 'x').replace(/examples:[\s\S]*$/, '');
+  withDir({ 'advisory.yaml': checkOnly }, (dir) => {
+    const kb = loadKnowledgeBase([dir], { includeBuiltin: false });
+    assert.deepEqual(kb.issues[0]!.signatures, []);
+  });
+  withDir({ 'bare.yaml': noConditions, 'silent.yaml': noExamples }, (dir) => {
+    const problems = problemsOf(dir).join('\n');
+    assert.match(problems, /bare\.yaml:\d+: .*check-only entry \(no signatures\) needs conditions/);
+    assert.match(problems, /silent\.yaml:\d+: .*needs at least one verbatim example/);
+  });
+});

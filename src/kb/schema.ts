@@ -144,7 +144,10 @@ export const KnownIssueSchema = z.strictObject({
   components: z.array(kebab).min(1),
   summary: text.describe('one sentence: what happened'),
   explanation: text.describe('the mechanism, and what the error text does not say'),
-  signatures: z.array(SignatureSchema).min(1),
+  signatures: z
+    .array(SignatureSchema)
+    .default([])
+    .describe('text patterns; none for a check-only entry (an advisory with no error text)'),
   conditions: z.array(ConditionSchema).default([]).describe('all must hold for the issue to apply'),
   ruledOutHint: z.string().optional().describe('when the facts rule this out: what else the text can mean'),
   fix: text,
@@ -152,8 +155,20 @@ export const KnownIssueSchema = z.strictObject({
   references: z.array(ReferenceSchema).min(1),
   related: z.array(kebab).default([]),
   unverified: z.array(z.string()).default([]).describe('claims that no upstream source confirms'),
-  examples: z.array(ExampleSchema).min(1),
+  examples: z.array(ExampleSchema).default([]),
   nearMisses: z.array(NearMissSchema).default([]),
+}).superRefine((entry, context) => {
+  // An entry is either diagnosed from text (signatures, proven by real examples) or check-only
+  // (no text: `kcompat check` decides it from facts alone, so it needs conditions).
+  if (entry.signatures.length > 0 && entry.examples.length === 0) {
+    context.addIssue({ code: 'custom', path: ['examples'], message: 'an entry with signatures needs at least one verbatim example' });
+  }
+  if (entry.signatures.length === 0) {
+    if (entry.conditions.length === 0)
+      context.addIssue({ code: 'custom', path: ['conditions'], message: 'a check-only entry (no signatures) needs conditions' });
+    if (entry.examples.length > 0 || entry.nearMisses.length > 0)
+      context.addIssue({ code: 'custom', path: ['signatures'], message: 'examples and near-misses need signatures to match' });
+  }
 });
 export type KnownIssue = z.infer<typeof KnownIssueSchema>;
 export type KnownIssueInput = z.input<typeof KnownIssueSchema>;
