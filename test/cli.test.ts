@@ -304,7 +304,10 @@ test('kb list, show, lint and test on the built-in knowledge base', () => {
   const show = kcompat(['kb', 'show', 'crun-1-14-ebpf-log-enospc']);
   assert.equal(show.status, 0);
   assert.match(show.stdout, /## Fix/);
-  assert.match(show.stdout, /github\.com\/containers\/crun/);
+  assert.equal(
+    show.stdout,
+    readFileSync(join(ROOT, 'docs', 'kb', 'crun-1-14-ebpf-log-enospc.md'), 'utf8'),
+  );
   assertUsageError(kcompat(['kb', 'show', 'no-such-issue']), /no known issue "no-such-issue"/);
   assert.equal(kcompat(['kb', 'lint']).status, 0);
   const tested = kcompat(['kb', 'test']);

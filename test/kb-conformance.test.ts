@@ -7,6 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { BUILTIN_KB_DIR, loadKnowledgeBase } from '../src/kb/load.js';
 import { runConformance } from '../src/kb/conformance.js';
 import { renderSchema, SCHEMA_PATH } from '../scripts/generate-schema.js';
+import { KB_DOCS_DIR, renderKbDocs } from '../scripts/generate-kb-docs.js';
+import { join } from 'node:path';
 
 const kb = loadKnowledgeBase();
 
@@ -65,4 +67,11 @@ test('no example text is repeated across entries', () => {
 
 test('schema/known-issue.schema.json is current (npm run schema)', () => {
   assert.equal(readFileSync(SCHEMA_PATH, 'utf8'), renderSchema());
+});
+
+test('docs/kb/ is current: one page per entry and the index (npm run docs)', () => {
+  const pages = renderKbDocs(kb);
+  assert.deepEqual(readdirSync(KB_DOCS_DIR).sort(), [...pages.keys()].sort());
+  for (const [name, content] of pages)
+    assert.equal(readFileSync(join(KB_DOCS_DIR, name), 'utf8'), content, name);
 });

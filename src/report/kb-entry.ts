@@ -23,7 +23,7 @@ export function formatKnownIssue(issue: LoadedIssue): string {
     out.push('## Affected when', '', '| condition | fixed in | source |', '| --- | --- | --- |');
     for (const condition of issue.conditions)
       out.push(
-        `| ${describe(condition)} | ${'fixed' in condition && condition.fixed ? condition.fixed : ''} | ${condition.source} |`,
+        `| ${cell(describe(condition))} | ${'fixed' in condition && condition.fixed ? cell(condition.fixed) : ''} | ${condition.source} |`,
       );
     out.push('');
   }
@@ -42,9 +42,12 @@ export function formatKnownIssue(issue: LoadedIssue): string {
   if (issue.unverified.length > 0)
     out.push('## Not verified upstream', '', ...issue.unverified.map((claim) => `- ${claim}`), '');
   out.push('## Signatures', '');
+  if (issue.signatures.length === 0)
+    out.push('None: a check-only entry, decided from facts by `kcompat check`.');
   for (const signature of issue.signatures)
     out.push(`- \`${signature.name}\`: \`${signature.pattern}\``);
-  out.push('', '## Examples', '');
+  out.push('');
+  if (issue.examples.length > 0) out.push('## Examples', '');
   for (const example of issue.examples)
     out.push(`From <${example.source}>:`, '', fence(example.text.trimEnd()), '');
   if (issue.nearMisses.length > 0) {
@@ -67,6 +70,11 @@ export function formatKnownIssue(issue: LoadedIssue): string {
   if (issue.related.length > 0)
     out.push('', `Related: ${issue.related.map((id) => `\`${id}\``).join(', ')}`);
   return `${out.join('\n')}\n`;
+}
+
+/** Text for a markdown table cell: a `|` would end the cell. */
+export function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
 function describe(condition: Condition): string {

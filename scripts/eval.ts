@@ -1,0 +1,75 @@
+// npm run eval: scores `kcompat why --no-probe` on the held-out cases in eval/cases/, running
+// the built command once per case as a user would, and prints top-1 accuracy and the
+// false-positive rate with every miss. Exit 1 when below the targets (90% top-1, <= 10% FP).
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { loadKnowledgeBase } from '../src/kb/load.js';
+import {
+  loadEvalCases,
+  overlapsWithExamples,
+  scoreEval,
+  type EvalAnswer,
+  type EvalCase,
+} from '../src/kb/evaluate.js';
+
+const BIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const TARGET_TOP1 = 0.9;
+const TARGET_FALSE_POSITIVES = 0.1;
+
+function runWhy(evalCase: EvalCase): Promise<EvalAnswer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'why', '--no-probe', '--format', 'json', '-'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0 && code !== 1)
+        return reject(new Error(`${evalCase.source}: exit ${code}: ${stderr.trim()}`));
+      const report = JSON.parse(stdout) as { findings: { id: string }[] };
+      resolve({ case: evalCase, findings: report.findings.map((finding) => finding.id) });
+    });
+    child.stdin.end(evalCase.text);
+  });
+}
+
+async function runAll(cases: readonly EvalCase[], parallel: number): Promise<EvalAnswer[]> {
+  const answers: EvalAnswer[] = new Array(cases.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < cases.length) {
+      const index = next++;
+      answers[index] = await runWhy(cases[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  return answers;
+}
+
+const cases = loadEvalCases();
+const overlaps = overlapsWithExamples(cases, loadKnowledgeBase());
+if (overlaps.length > 0) {
+  console.error(`evaluation cases must not be examples:\n  ${overlaps.join('\n  ')}`);
+  process.exit(2);
+}
+const score = scoreEval(await runAll(cases, 4));
+const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+console.log(`kcompat why --no-probe on ${cases.length} held-out cases (eval/cases/)`);
+console.log(
+  `  top-1 accuracy   ${percent(score.top1Accuracy)}  (${score.top1}/${score.explained}; target >= ${percent(TARGET_TOP1)})`,
+);
+console.log(
+  `  false positives  ${percent(score.falsePositiveRate)}  (${score.falsePositives}/${score.unrelated} unrelated errors; target <= ${percent(TARGET_FALSE_POSITIVES)})`,
+);
+for (const miss of score.misses)
+  console.log(
+    `  miss: expected ${miss.case.expect}, got ${miss.got ?? 'nothing'}  (${miss.case.file}, ${miss.case.source})`,
+  );
+for (const alarm of score.falseAlarms)
+  console.log(`  false positive: ${alarm.got}  (${alarm.case.file}, ${alarm.case.source})`);
+process.exit(
+  score.top1Accuracy >= TARGET_TOP1 && score.falsePositiveRate <= TARGET_FALSE_POSITIVES ? 0 : 1,
+);
