@@ -15,3 +15,9 @@ console.log(`| bpftool feature probe kernel | ${probe.bpftool.toFixed(1)} ms | 1
 console.log(
   `| node -e 0 (Node start-up floor) | ${probe.nodeBaseline.toFixed(1)} ms | ${(probe.nodeBaseline / probe.bpftool).toFixed(2)} |`,
 );
+console.log(
+  `| collectFacts() in a running process, first call | ${probe.inProcessFirst.toFixed(1)} ms | ${(probe.inProcessFirst / probe.bpftool).toFixed(2)} |`,
+);
+console.log(
+  `| collectFacts() in a running process, warm (median) | ${probe.inProcessWarm.toFixed(1)} ms | ${(probe.inProcessWarm / probe.bpftool).toFixed(2)} |`,
+);
