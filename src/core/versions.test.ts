@@ -10,6 +10,23 @@ test('normalizeVersion accepts the shapes runtimes print', () => {
   assert.equal(normalizeVersion('not a version'), null);
 });
 
+test('packaged versions: the packaging revision is not a pre-release', () => {
+  assert.equal(normalizeVersion('1.1.12-0ubuntu2~22.04.1'), '1.1.12');
+  assert.equal(normalizeVersion('1.1.5+ds1-1+deb12u1'), '1.1.5');
+  assert.equal(normalizeVersion('1:1.1.5+ds1-1'), '1.1.5');
+  assert.equal(normalizeVersion('1.1.12-1.fc39'), '1.1.12');
+  assert.equal(normalizeVersion('1.0.0~rc93+ds1-5+deb11u3'), '1.0.0-rc.93');
+  assert.equal(versionInRanges(normalizeVersion('1.1.12-0ubuntu2')!, ['<1.1.12']), false);
+});
+
+test('rc numbers compare as numbers, in versions and in ranges', () => {
+  assert.equal(normalizeVersion('1.0.0-rc92'), '1.0.0-rc.92');
+  assert.equal(versionInRanges(normalizeVersion('1.0.0-rc10')!, ['<1.0.0-rc7']), false);
+  assert.equal(versionInRanges(normalizeVersion('1.0.0-rc6')!, ['<1.0.0-rc7']), true);
+  assert.equal(versionInRanges(normalizeVersion('1.0.0-rc95')!, ['>=1.0.0-rc93 <1.1.12']), true);
+  assert.equal(versionInRanges('1.2.0-rc.1', ['>=1.2.0-rc.1']), true);
+});
+
 test('versions compare as number tuples, not strings', () => {
   assert.equal(versionInRanges('5.10.262', ['>=5.10.99']), true);
   assert.equal(versionInRanges('5.9.0', ['>=5.10.0']), false);

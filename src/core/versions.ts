@@ -6,20 +6,40 @@
 // (5.10.262 > 5.10.99; major 7 exists).
 import semver from 'semver';
 
-/** A normalised X.Y.Z[-pre] version string, or null when the text holds no version. */
+/**
+ * A normalised X.Y.Z[-pre] version string, or null when the text holds no version.
+ *
+ * Packaged versions carry the packager's parts, which semver would misread: a Debian or RPM
+ * revision ("1.1.12-0ubuntu2~22.04.1", "1.1.5+ds1-1+deb12u1", "1.1.12-1.fc39") would be a
+ * pre-release of 1.1.12, so it is dropped; Debian's "~rc93" is the pre-release "-rc.93"; and
+ * "rc92" becomes "rc.92" so that rc10 sorts after rc9 (runc 1.0.0-rc92), as semver compares a
+ * numeric identifier by number but "rc10" and "rc9" as text.
+ */
 export function normalizeVersion(text: string): string | null {
-  const trimmed = text.trim().replace(/^v/i, '');
-  const exact = semver.valid(trimmed, { loose: true });
+  const trimmed = text
+    .trim()
+    .replace(/^v/i, '')
+    .replace(/^\d+:(?=\d)/, '') // Debian epoch "1:1.1.5"
+    .replace(/\+[0-9A-Za-z.+~]*$/, (tail) => tail.replace(/-.*$/, '')) // "+ds1-1+deb12u1"
+    .replace(/-\d[0-9A-Za-z.~+]*$/, '') // a packaging revision: "-0ubuntu2~22.04.1", "-1.fc39"
+    .replace(/~(?=(?:alpha|beta|rc)\.?\d)/, '-')
+    .replace(/\+.*$/, '');
+  const exact = semver.valid(splitPrereleaseNumbers(trimmed), { loose: true });
   if (exact) return exact;
   // "1.14", "5.15", "1.1.12+dfsg" and "1.2.0-rc.1~ds1" all carry a usable leading version.
-  const coerced = semver.coerce(trimmed, { includePrerelease: true });
+  const coerced = semver.coerce(splitPrereleaseNumbers(trimmed), { includePrerelease: true });
   return coerced ? coerced.version : null;
+}
+
+/** "1.0.0-rc92" -> "1.0.0-rc.92", in a version or a range, so pre-release numbers compare as numbers. */
+function splitPrereleaseNumbers(text: string): string {
+  return text.replace(/(-(?:[0-9A-Za-z]+\.)*)(alpha|beta|rc|pre)(\d+)/g, '$1$2.$3');
 }
 
 /** Parses a range in npm syntax; returns null when it is not a valid range. */
 export function parseRange(text: string): semver.Range | null {
   try {
-    return new semver.Range(text, { includePrerelease: true });
+    return new semver.Range(splitPrereleaseNumbers(text), { includePrerelease: true });
   } catch {
     return null;
   }
@@ -27,7 +47,9 @@ export function parseRange(text: string): semver.Range | null {
 
 /** True when the version lies in any of the ranges. */
 export function versionInRanges(version: string, ranges: readonly string[]): boolean {
-  return ranges.some((range) => semver.satisfies(version, range, { includePrerelease: true }));
+  return ranges.some((range) =>
+    semver.satisfies(version, splitPrereleaseNumbers(range), { includePrerelease: true }),
+  );
 }
 
 /**
@@ -46,7 +68,9 @@ export function intervalInRanges(
   if (lowIn !== highIn) return null;
   // Both ends agree; a range boundary could still fall strictly inside the interval.
   for (const range of ranges) {
-    const bounds = new semver.Range(range, { includePrerelease: true }).set.flat();
+    const bounds = new semver.Range(splitPrereleaseNumbers(range), {
+      includePrerelease: true,
+    }).set.flat();
     for (const comparator of bounds) {
       // An unbounded comparator (the range "*") has no version to compare.
       const edge = comparator.semver as semver.SemVer | symbol;
