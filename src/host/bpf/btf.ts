@@ -53,7 +53,7 @@ export function findFuncTypeId(
   const wanted = new Map<number, number>(); // name offset -> preference (index in names)
   names.forEach((name, preference) => {
     const needle = Buffer.from(`\0${name}\0`, 'latin1');
-    for (let at = data.indexOf(needle, stringStart); at >= 0 && at < stringEnd; ) {
+    for (let at = data.indexOf(needle, stringStart); at >= 0 && at < stringEnd;) {
       wanted.set(at + 1 - stringStart, preference);
       at = data.indexOf(needle, at + 1);
     }
