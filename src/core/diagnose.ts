@@ -95,12 +95,17 @@ export function diagnose(
     };
   });
 
-  // Findings that explain the failure come first (the more specific entry before the general
-  // one that matches the same text), then ruled-out ones, then harmless lines.
+  // Findings that explain the failure come first, then ruled-out ones, then harmless lines.
+  // Within a tier: the entry whose text is more specific (signature priority) first; then the
+  // better verdict; then the entry with more conditions proven, so that of two entries matching
+  // the same text the one whose facts are shown to hold (a kernel in a regression's range)
+  // comes before the general one that holds everywhere.
   findings.sort(
     (a, b) =>
       verdictTier(a.finding.verdict) - verdictTier(b.finding.verdict) ||
       b.priority - a.priority ||
+      VERDICTS.indexOf(a.finding.verdict) - VERDICTS.indexOf(b.finding.verdict) ||
+      provenConditions(b.finding) - provenConditions(a.finding) ||
       rankFinding(a.finding) - rankFinding(b.finding) ||
       a.first.index - b.first.index,
   );
@@ -169,6 +174,10 @@ function textVerdict(issue: LoadedIssue, conditions: readonly CheckedCondition[]
 
 function verdictTier(verdict: Verdict): number {
   return verdict === 'benign' ? 2 : verdict === 'ruled-out' ? 1 : 0;
+}
+
+function provenConditions(finding: Finding): number {
+  return finding.conditions.filter((condition) => condition.result === 'true').length;
 }
 
 function rankFinding(finding: Finding): number {
