@@ -1,5 +1,6 @@
 // npm run bench: every benchmark in bench/, printed as medians and ratios against its peer.
 import { benchProbe } from './probe.bench.js';
+import { benchVerifier } from './verifier.bench.js';
 
 const probe = benchProbe();
 console.log('## probe: kcompat probe vs bpftool feature probe kernel (medians)');
@@ -20,4 +21,18 @@ console.log(
 );
 console.log(
   `| collectFacts() in a running process, warm (median) | ${probe.inProcessWarm.toFixed(1)} ms | ${(probe.inProcessWarm / probe.bpftool).toFixed(2)} |`,
+);
+
+const verifier = benchVerifier();
+console.log('');
+console.log(
+  `## verifier: kcompat verifier on a ${verifier.mb.toFixed(0)} MB log_level 2 log (medians)`,
+);
+console.log('| command | median | throughput | peak RSS |');
+console.log('| --- | --- | --- | --- |');
+console.log(
+  `| kcompat verifier --format json | ${verifier.kcompatMs.toFixed(0)} ms | ${(verifier.mb / (verifier.kcompatMs / 1000)).toFixed(0)} MB/s | ${verifier.kcompatRssMiB.toFixed(0)} MiB |`,
+);
+console.log(
+  `| grep -c (reading floor) | ${verifier.grepMs.toFixed(0)} ms | ${(verifier.mb / (verifier.grepMs / 1000)).toFixed(0)} MB/s | |`,
 );

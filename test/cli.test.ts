@@ -324,6 +324,8 @@ test('every command has --help with examples; bad usage exits 2', () => {
     ['kb', 'show', '--help'],
     ['kb', 'lint', '--help'],
     ['kb', 'test', '--help'],
+    ['verifier', '--help'],
+    ['probe', '--help'],
   ]) {
     const run = kcompat(args);
     assert.equal(run.status, 0, args.join(' '));
@@ -438,5 +440,77 @@ test('planning with --kernel drops the facts of the kernel in --facts', () => {
     report.findings.some(
       (f: any) => f.id === 'crun-1-14-ebpf-log-enospc' && f.verdict === 'at-risk',
     ),
+  );
+});
+
+// A verifier log from a public report (bcc on a 4.9 kernel; src/verifier/fixtures/public-logs.yaml).
+const BCC_VERIFIER_LOG = [
+  'bpf: Permission denied',
+  '0: (79) r7 = *(u64 *)(r1 +80)',
+  '1: (85) call 14',
+  '17: (55) if r7 != 0x0 goto pc+47',
+  ' R0=inv,min_value=0,max_value=0 R6=map_value(ks=8,vs=8),min_value=0,max_value=0 R7=inv32,min_value=0,max_value=0 R10=fp',
+  '18: (79) r1 = *(u64 *)(r6 +0)',
+  '23: (69) r6 = *(u16 *)(r1 +12)',
+  "R1 invalid mem access 'inv'",
+  '',
+].join('\n');
+
+test('verifier: a rejected log is explained in JSON, from a file, stdin or gzip, and exits 1', () => {
+  const file = join(scratch, 'verifier.log');
+  writeFileSync(file, BCC_VERIFIER_LOG);
+  writeFileSync(`${file}.gz`, gzipSync(BCC_VERIFIER_LOG));
+  for (const run of [
+    kcompat(['verifier', '--format', 'json', file]),
+    kcompat(['verifier', '--format', 'json', `${file}.gz`]),
+    kcompat(['verifier', '--format', 'json'], BCC_VERIFIER_LOG),
+  ]) {
+    assert.equal(run.status, 1, run.stderr);
+    const report = json(run);
+    assert.equal(report.schemaVersion, 1);
+    assert.equal(report.outcome, 'rejected');
+    assert.equal(report.error, "R1 invalid mem access 'inv'");
+    assert.equal(report.errno, 'EACCES');
+    assert.equal(report.insn.index, 23);
+    assert.equal(report.processedInsns, null);
+    assert.equal(report.limit, null);
+    assert.deepEqual(report.truncated, []);
+    assert.equal(report.explanation.id, 'invalid-mem-access');
+  }
+  const text = kcompat(['verifier', file]);
+  assert.match(text.stdout, /Failing instruction\n {2}23: \(69\) r6 = \*\(u16 \*\)\(r1 \+12\)/);
+  assert.match(kcompat(['verifier', '--format', 'markdown', file]).stdout, /^## Why: /m);
+});
+
+test('verifier: an accepted program exits 0; what is not a verifier log is an input error', () => {
+  const accepted = kcompat(
+    ['verifier'],
+    '0: (b7) r0 = 0\n1: (95) exit\nprocessed 2 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n',
+  );
+  assert.equal(accepted.status, 0, accepted.stderr);
+  assert.match(accepted.stdout, /^Accepted/);
+  assertUsageError(kcompat(['verifier'], 'hello\nworld\n'), /no BPF verifier log found/);
+  assertUsageError(
+    kcompat(['verifier'], Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1])),
+    /binary data/,
+  );
+  assertUsageError(kcompat(['verifier'], ''), /empty input/);
+  assertUsageError(kcompat(['verifier', scratch]), /is a directory/);
+  assertUsageError(kcompat(['verifier', join(scratch, 'missing.log')]), /cannot read \(ENOENT\)/);
+  const broken = join(scratch, 'broken.log.gz');
+  writeFileSync(broken, gzipSync(BCC_VERIFIER_LOG).subarray(0, 20));
+  assertUsageError(kcompat(['verifier', broken]), /broken gzip data/);
+});
+
+test('why attaches the verifier explanation to a finding whose input carries the log', () => {
+  const run = kcompat(['why', '--no-probe', '--format', 'json', fixture('crun-enospc-docker.txt')]);
+  const top = json(run).findings[0];
+  assert.equal(top.id, 'crun-1-14-ebpf-log-enospc');
+  assert.equal(top.verifier.errno, 'ENOSPC');
+  assert.equal(top.verifier.errnoFrom, 'loader');
+  assert.ok(top.verifier.insn.index > 0);
+  assert.match(
+    kcompat(['why', '--no-probe', fixture('crun-enospc-docker.txt')]).stdout,
+    /Verifier log: .*log buffer was too small/,
   );
 });

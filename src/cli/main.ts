@@ -166,6 +166,15 @@ Examples:
   kcompat probe --format json > node-17.json    # later: kcompat check --facts node-17.json
   kcompat probe --no-bpf`;
 
+const EXAMPLES_VERIFIER = `
+Examples:
+  kcompat verifier prog.log
+  bpftool -d prog load prog.bpf.o /sys/fs/bpf/p 2>&1 | kcompat verifier
+  kcompat verifier --format json verifier.log.gz
+
+Exit codes: 0 the verifier accepted the program, 1 it was rejected (or the log is cut
+before it says), 2 not a verifier log.`;
+
 const EXAMPLES_KB = `
 Examples:
   kcompat kb list
@@ -196,7 +205,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
       const { readInputs } = await import('./input.js');
       const inputs = await readInputs(names);
       const { diagnose } = await import('../core/diagnose.js');
-      setExit(await finish(diagnose(inputs, facts, kb, { toolVersion: VERSION }), options));
+      const { loadCatalogue } = await import('../verifier/catalogue.js');
+      setExit(
+        await finish(
+          diagnose(inputs, facts, kb, { toolVersion: VERSION, verifierCatalogue: loadCatalogue() }),
+          options,
+        ),
+      );
     });
 
   addOutputOptions(addFactOptions(program.command('check', { isDefault: true })))
@@ -243,6 +258,55 @@ export function buildProgram(setExit: (code: number) => void): Command {
         setExit(EXIT_NOTHING_FOUND);
       },
     );
+
+  program
+    .command('verifier')
+    .description(
+      'explain a BPF verifier log (raw, or as libbpf, cilium/ebpf, bcc, bpftool or crun print it)',
+    )
+    .argument('[file]', 'the log; standard input when none is given or "-"')
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'),
+    )
+    .option('--color', 'force colour')
+    .option('--no-color', 'never colour')
+    .addHelpText('after', EXAMPLES_VERIFIER)
+    .action(async (file: string | undefined, options: { format: string; color?: boolean }) => {
+      const name = file ?? '-';
+      if (name === '-' && process.stdin.isTTY)
+        throw new UsageError('no input: give a file, or pipe a verifier log into kcompat verifier');
+      const { VerifierLogParser, MAX_LINE_CHARS } = await import('../verifier/parse.js');
+      const { explainVerifierLog } = await import('../verifier/explain.js');
+      const { loadCatalogue } = await import('../verifier/catalogue.js');
+      const { unescapeLine } = await import('../core/scan.js');
+      const { streamLines } = await import('./input.js');
+      const parser = new VerifierLogParser();
+      await streamLines(
+        name,
+        (line) => {
+          for (const part of unescapeLine(line)) parser.push(part);
+        },
+        MAX_LINE_CHARS + 1,
+      );
+      const parsed = parser.finish();
+      if (
+        parsed.verifierLines === 0 ||
+        (!parsed.error && !parsed.insn && parsed.stats.processedInsns === null)
+      )
+        throw new UsageError(
+          `${name === '-' ? 'standard input' : name}: no BPF verifier log found (no instructions, no verifier messages)`,
+        );
+      const report = explainVerifierLog(parsed, loadCatalogue(), name);
+      const formats = await import('../report/verifier.js');
+      process.stdout.write(
+        options.format === 'json'
+          ? formats.formatVerifierJson(report)
+          : options.format === 'markdown'
+            ? formats.formatVerifierMarkdown(report)
+            : formats.formatVerifierText(report, { color: useColor(options) }),
+      );
+      setExit(report.outcome === 'accepted' ? EXIT_NOTHING_FOUND : EXIT_FINDINGS);
+    });
 
   const kb = program
     .command('kb')

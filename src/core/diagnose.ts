@@ -16,6 +16,13 @@ import {
   type Verdict,
 } from './report.js';
 import { matchSignature, toLogicalLines, type LogicalLine, type SignatureMatch } from './scan.js';
+import type { CatalogueEntry } from '../verifier/catalogue.js';
+import {
+  explainVerifierLog,
+  looksLikeVerifierLine,
+  type VerifierReport,
+} from '../verifier/explain.js';
+import { VerifierLogParser } from '../verifier/parse.js';
 
 export interface TextInput {
   name: string;
@@ -26,6 +33,8 @@ export interface DiagnoseOptions {
   toolVersion?: string;
   /** Representative matches kept per finding; the rest are only counted. */
   maxMatchesPerFinding?: number;
+  /** With the verifier-message catalogue, findings in an input with a verifier log explain it. */
+  verifierCatalogue?: readonly CatalogueEntry[];
 }
 
 const DEFAULT_MAX_MATCHES = 5;
@@ -111,6 +120,8 @@ export function diagnose(
   );
 
   const ranked = findings.map(({ finding }) => finding);
+  if (options.verifierCatalogue)
+    attachVerifierReports(ranked, linesByInput, options.verifierCatalogue);
   const benign = findings.filter(({ finding }) => finding.verdict === 'benign');
   // Lines that are themselves harmless are never offered as the real cause.
   const benignLines = new Set(
@@ -134,6 +145,37 @@ export function diagnose(
     findings: ranked,
     issuesChecked: kb.issues.length,
   };
+}
+
+/**
+ * A finding whose text sits in an input that carries a BPF verifier log gets that log explained
+ * (the same analysis as `kcompat verifier`), once per input.
+ */
+function attachVerifierReports(
+  findings: readonly Finding[],
+  linesByInput: ReadonlyMap<string, LogicalLine[]>,
+  catalogue: readonly CatalogueEntry[],
+): void {
+  const reports = new Map<string, VerifierReport | null>();
+  const reportFor = (input: string): VerifierReport | null => {
+    if (!reports.has(input)) {
+      const lines = linesByInput.get(input) ?? [];
+      let report: VerifierReport | null = null;
+      if (lines.some((line) => looksLikeVerifierLine(line.text))) {
+        const parser = new VerifierLogParser();
+        for (const line of lines) parser.push(line.text);
+        const parsed = parser.finish();
+        if (parsed.error || parsed.insn) report = explainVerifierLog(parsed, catalogue, input);
+      }
+      reports.set(input, report);
+    }
+    return reports.get(input)!;
+  };
+  for (const finding of findings) {
+    if (finding.verdict === 'benign' || finding.matches.length === 0) continue;
+    const report = reportFor(finding.matches[0]!.input);
+    if (report) finding.verifier = report;
+  }
 }
 
 /** Evaluates every known issue against facts alone: which ones this host is exposed to. */

@@ -1,6 +1,7 @@
 // The one Report type every command produces and every formatter reads.
 import type { Facts } from './facts.js';
 import type { Severity } from '../kb/schema.js';
+import type { VerifierReport } from '../verifier/explain.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -61,6 +62,8 @@ export interface Finding {
   ruledOutHint?: string;
   /** For benign findings: error lines nearby that are the likelier real cause. */
   realCauseHints?: Match[];
+  /** When the input carries a BPF verifier log: its explanation (as `kcompat verifier`). */
+  verifier?: VerifierReport;
 }
 
 export interface InputSummary {

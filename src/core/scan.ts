@@ -33,6 +33,15 @@ function unescapeOnce(text: string): string {
   );
 }
 
+/** One physical line as the logical lines inside it, quoted escapes undone. */
+export function unescapeLine(raw: string): string[] {
+  let current = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  for (let pass = 0; pass < MAX_UNESCAPE_PASSES && ESCAPED.test(current); pass++) {
+    current = unescapeOnce(current);
+  }
+  return current.split('\n');
+}
+
 /** Splits text into logical lines, unescaping quoted messages. */
 export function toLogicalLines(text: string): LogicalLine[] {
   const result: LogicalLine[] = [];
@@ -40,11 +49,7 @@ export function toLogicalLines(text: string): LogicalLine[] {
   // A trailing newline does not start another line.
   if (physical.length > 1 && physical[physical.length - 1] === '') physical.pop();
   physical.forEach((raw, index) => {
-    let current = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    for (let pass = 0; pass < MAX_UNESCAPE_PASSES && ESCAPED.test(current); pass++) {
-      current = unescapeOnce(current);
-    }
-    for (const part of current.split('\n')) result.push({ line: index + 1, text: part });
+    for (const part of unescapeLine(raw)) result.push({ line: index + 1, text: part });
   });
   return result;
 }

@@ -1,4 +1,5 @@
 // Markdown output: for issue trackers and chat, the same content as the text format.
+import { summariseVerifier } from './verifier.js';
 import { compareText } from '../core/versions.js';
 import type { Finding, Report } from '../core/report.js';
 
@@ -63,6 +64,7 @@ function formatFinding(finding: Finding): string[] {
   if (finding.ruledOutHint) out.push(`**What else it can be.** ${finding.ruledOutHint.trim()}`, '');
   for (const hint of finding.realCauseHints ?? [])
     out.push(`- line ${hint.line}: \`${cell(hint.text)}\``);
+  if (finding.verifier) out.push(`**Verifier log.** ${summariseVerifier(finding.verifier)}`, '');
   out.push(`**Fix.** ${finding.fix.trim()}`, '');
   if (finding.workarounds.length > 0) {
     out.push('**Workarounds.**', '');

@@ -3,6 +3,7 @@ import pc from 'picocolors';
 import type { Facts } from '../core/facts.js';
 import type { CheckedCondition, Finding, Report, Verdict } from '../core/report.js';
 import { sortFacts } from './json.js';
+import { summariseVerifier } from './verifier.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -108,6 +109,10 @@ function formatFinding(finding: Finding, c: Colors): string[] {
       `  ${c.bold('Affected / fixed:')} ${fixed.map((condition) => `${condition.expected} (fixed: ${condition.fixed})`).join('; ')}`,
     );
   }
+  if (finding.verifier)
+    out.push(
+      `  ${c.bold('Verifier log:')} ${wrapParagraph(summariseVerifier(finding.verifier), 4)}`,
+    );
   out.push(`  ${c.bold('Fix:')} ${wrapParagraph(finding.fix, 4)}`);
   if (finding.workarounds.length > 0) {
     out.push(`  ${c.bold('Workarounds:')}`);
