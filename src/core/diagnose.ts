@@ -1,5 +1,6 @@
 // The pure core: diagnose(text, facts, kb) and check(facts, kb) build a Report and touch no
-// machine. Everything they know about the host arrives as facts.
+// machine. Everything they know about the host arrives as facts. Text is scanned by LogScanner
+// (src/core/log-scanner.ts), which the CLI also feeds as a stream.
 import type { KnowledgeBase, LoadedIssue } from '../kb/load.js';
 import { SEVERITIES } from '../kb/schema.js';
 import { evaluateCondition } from './conditions.js';
@@ -10,98 +11,66 @@ import {
   VERDICTS,
   type CheckedCondition,
   type Finding,
-  type InputSummary,
   type Match,
   type Report,
   type Verdict,
 } from './report.js';
-import { matchSignature, toLogicalLines, type LogicalLine, type SignatureMatch } from './scan.js';
-import type { CatalogueEntry } from '../verifier/catalogue.js';
-import {
-  explainVerifierLog,
-  looksLikeVerifierLine,
-  type VerifierReport,
-} from '../verifier/explain.js';
-import { VerifierLogParser } from '../verifier/parse.js';
+import { LogScanner, type ScanOptions, type ScanResult } from './log-scanner.js';
 
 export interface TextInput {
   name: string;
   text: string;
 }
 
-export interface DiagnoseOptions {
+export interface DiagnoseOptions extends ScanOptions {
   toolVersion?: string;
-  /** Representative matches kept per finding; the rest are only counted. */
-  maxMatchesPerFinding?: number;
-  /** With the verifier-message catalogue, findings in an input with a verifier log explain it. */
-  verifierCatalogue?: readonly CatalogueEntry[];
 }
 
-const DEFAULT_MAX_MATCHES = 5;
-const MAX_REAL_CAUSE_HINTS = 3;
-// Words that mark a line as an error a user would look at next (for benign findings).
-const ERRORISH =
-  /\b(error|errors|failed|failure|fatal|denied|not permitted|invalid|cannot|can't|unable|refused)\b/i;
-
-type InputMatch = SignatureMatch & { input: string };
-
-interface IssueEvidence {
-  issue: LoadedIssue;
-  matches: InputMatch[];
-}
-
-/** Diagnoses error text or whole logs against the knowledge base. */
+/** Diagnoses error text or whole logs (held in memory) against the knowledge base. */
 export function diagnose(
   inputs: readonly TextInput[],
   facts: Facts,
   kb: KnowledgeBase,
   options: DiagnoseOptions = {},
 ): Report {
-  const maxMatches = options.maxMatchesPerFinding ?? DEFAULT_MAX_MATCHES;
-  const summaries: InputSummary[] = [];
-  const evidence = new Map<string, IssueEvidence>();
-  const linesByInput = new Map<string, LogicalLine[]>();
-
+  const scanner = new LogScanner(kb, options);
   for (const input of inputs) {
-    const lines = toLogicalLines(input.text);
-    linesByInput.set(input.name, lines);
-    summaries.push({
-      name: input.name,
-      lines: lines.length === 0 ? 0 : lines[lines.length - 1]!.line,
-      bytes: Buffer.byteLength(input.text),
-    });
-    for (const issue of kb.issues) {
-      // Several signatures of one entry can match the same text; the first listed wins.
-      const claimed = new Set<number>();
-      for (const signature of issue.signatures) {
-        for (const match of matchSignature(signature, lines)) {
-          if (claimed.has(match.line)) continue;
-          claimed.add(match.line);
-          const entry = evidence.get(issue.id) ?? { issue, matches: [] };
-          entry.matches.push({ ...match, input: input.name });
-          evidence.set(issue.id, entry);
-        }
-      }
-    }
+    scanner.beginInput(input.name);
+    const physical = input.text.split('\n');
+    // A trailing newline does not start another line.
+    if (physical.length > 1 && physical[physical.length - 1] === '') physical.pop();
+    for (const line of physical) scanner.pushLine(line);
+    scanner.endInput(Buffer.byteLength(input.text));
   }
+  return reportScan(scanner.finish(), facts, kb, options);
+}
 
-  const findings = [...evidence.values()].map(({ issue, matches }) => {
-    matches.sort((a, b) => (a.input === b.input ? a.index - b.index : 0));
-    const conditions = issue.conditions.map((condition) => evaluateCondition(condition, facts));
-    const verdict = textVerdict(issue, conditions);
-    const shown: Match[] = matches.slice(0, maxMatches).map((match) => ({
+/** The Report of a finished scan (streamed by the CLI, or from diagnose()). */
+export function reportScan(
+  scan: ScanResult,
+  facts: Facts,
+  kb: KnowledgeBase,
+  options: DiagnoseOptions = {},
+): Report {
+  const findings = scan.evidence.map((evidence) => {
+    const conditions = evidence.issue.conditions.map((condition) =>
+      evaluateCondition(condition, facts),
+    );
+    const verdict = textVerdict(evidence.issue, conditions);
+    const shown: Match[] = evidence.shown.map((match) => ({
       input: match.input,
       line: match.line,
       text: match.text,
       signature: match.signature.name,
       captures: match.captures,
+      ...(match.timestamp ? { timestamp: match.timestamp } : {}),
     }));
-    const finding = buildFinding(issue, verdict, conditions, shown, matches.length);
-    return {
-      finding,
-      priority: Math.max(...matches.map((match) => match.signature.priority)),
-      first: matches[0]!,
-    };
+    const finding = buildFinding(evidence.issue, verdict, conditions, shown, evidence.occurrences);
+    if (evidence.firstSeen) finding.firstSeen = evidence.firstSeen;
+    if (evidence.lastSeen) finding.lastSeen = evidence.lastSeen;
+    if (evidence.verifier) finding.verifier = evidence.verifier;
+    if (verdict === 'benign') finding.realCauseHints = evidence.realCauseHints;
+    return { finding, priority: evidence.priority, first: evidence.first.sequence };
   });
 
   // Findings that explain the failure come first, then ruled-out ones, then harmless lines.
@@ -116,66 +85,23 @@ export function diagnose(
       VERDICTS.indexOf(a.finding.verdict) - VERDICTS.indexOf(b.finding.verdict) ||
       provenConditions(b.finding) - provenConditions(a.finding) ||
       rankFinding(a.finding) - rankFinding(b.finding) ||
-      a.first.index - b.first.index,
+      a.first - b.first,
   );
-
   const ranked = findings.map(({ finding }) => finding);
-  if (options.verifierCatalogue)
-    attachVerifierReports(ranked, linesByInput, options.verifierCatalogue);
-  const benign = findings.filter(({ finding }) => finding.verdict === 'benign');
-  // Lines that are themselves harmless are never offered as the real cause.
-  const benignLines = new Set(
-    benign.flatMap(({ finding }) => finding.matches.map((match) => `${match.input}:${match.line}`)),
-  );
-  for (const { finding, first } of benign) {
-    finding.realCauseHints = findRealCauseHints(
-      linesByInput.get(first.input) ?? [],
-      first,
-      benignLines,
-    );
-    finding.reasoning += describeRealCause(ranked, finding.realCauseHints);
-  }
+  // A harmless line is never the answer: say what the real failure is, ranked above or nearby.
+  for (const finding of ranked)
+    if (finding.verdict === 'benign')
+      finding.reasoning += describeRealCause(ranked, finding.realCauseHints ?? []);
 
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'kcompat', version: options.toolVersion ?? 'unknown' },
     command: 'why',
     facts,
-    inputs: summaries,
+    inputs: scan.inputs,
     findings: ranked,
     issuesChecked: kb.issues.length,
   };
-}
-
-/**
- * A finding whose text sits in an input that carries a BPF verifier log gets that log explained
- * (the same analysis as `kcompat verifier`), once per input.
- */
-function attachVerifierReports(
-  findings: readonly Finding[],
-  linesByInput: ReadonlyMap<string, LogicalLine[]>,
-  catalogue: readonly CatalogueEntry[],
-): void {
-  const reports = new Map<string, VerifierReport | null>();
-  const reportFor = (input: string): VerifierReport | null => {
-    if (!reports.has(input)) {
-      const lines = linesByInput.get(input) ?? [];
-      let report: VerifierReport | null = null;
-      if (lines.some((line) => looksLikeVerifierLine(line.text))) {
-        const parser = new VerifierLogParser();
-        for (const line of lines) parser.push(line.text);
-        const parsed = parser.finish();
-        if (parsed.error || parsed.insn) report = explainVerifierLog(parsed, catalogue, input);
-      }
-      reports.set(input, report);
-    }
-    return reports.get(input)!;
-  };
-  for (const finding of findings) {
-    if (finding.verdict === 'benign' || finding.matches.length === 0) continue;
-    const report = reportFor(finding.matches[0]!.input);
-    if (report) finding.verifier = report;
-  }
 }
 
 /** Evaluates every known issue against facts alone: which ones this host is exposed to. */
@@ -276,31 +202,6 @@ function explainVerdict(verdict: Verdict, conditions: readonly CheckedCondition[
     case 'benign':
       return 'This line looks like an error but is harmless.';
   }
-}
-
-function findRealCauseHints(
-  lines: readonly LogicalLine[],
-  from: InputMatch,
-  benignLines: ReadonlySet<string>,
-): Match[] {
-  const hints: Match[] = [];
-  for (
-    let index = from.index + 1;
-    index < lines.length && hints.length < MAX_REAL_CAUSE_HINTS;
-    index++
-  ) {
-    const line = lines[index]!;
-    if (benignLines.has(`${from.input}:${line.line}`)) continue;
-    if (!ERRORISH.test(line.text)) continue;
-    hints.push({
-      input: from.input,
-      line: line.line,
-      text: line.text.length > 480 ? `${line.text.slice(0, 480)}…` : line.text,
-      signature: 'error-line',
-      captures: {},
-    });
-  }
-  return hints;
 }
 
 function describeRealCause(ranked: readonly Finding[], hints: readonly Match[]): string {

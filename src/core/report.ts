@@ -37,6 +37,8 @@ export interface Match {
   signature: string;
   /** Named captures, plus derived ones (errno, errnoNumber). */
   captures: Record<string, string>;
+  /** The record's timestamp, as the log wrote it, when its format has one. */
+  timestamp?: string;
 }
 
 export interface Finding {
@@ -52,6 +54,9 @@ export interface Finding {
   matches: Match[];
   /** How many times the signatures matched in all inputs. */
   occurrences: number;
+  /** Timestamps of the first and last occurrence, when the log format has them. */
+  firstSeen?: string;
+  lastSeen?: string;
   conditions: CheckedCondition[];
   fix: string;
   workarounds: { text: string; cost?: string; verified: boolean; source?: string }[];

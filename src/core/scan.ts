@@ -64,24 +64,44 @@ export function matchSignature(
     const current = lines[index]!;
     if (signature.startRegex) {
       if (!signature.startRegex.test(current.text)) continue;
-      const window = lines
-        .slice(index, index + signature.maxLines)
-        .map((line) => line.text)
-        .join('\n');
-      const found = signature.regex.exec(window);
+      const window = lines.slice(index, index + signature.maxLines).map((line) => line.text);
+      const found = matchWindow(signature, window, index, current.line);
       if (!found) continue;
-      matches.push(toMatch(signature, index, current.line, found, shortenLines(found[0])));
+      matches.push(found);
       // Do not report the same multi-line text again from a later line inside it.
-      index += found[0].split('\n').length - 1;
+      index += found.consumedLines - 1;
       continue;
     }
-    const found = signature.regex.exec(current.text);
-    if (found)
-      matches.push(
-        toMatch(signature, index, current.line, found, shortenAround(current.text, found.index)),
-      );
+    const found = matchLine(signature, current.text, index, current.line);
+    if (found) matches.push(found);
   }
   return matches;
+}
+
+/** A single-line signature on one logical line. */
+export function matchLine(
+  signature: CompiledSignature,
+  text: string,
+  index: number,
+  line: number,
+): SignatureMatch | null {
+  const found = signature.regex.exec(text);
+  return found ? toMatch(signature, index, line, found, shortenAround(text, found.index)) : null;
+}
+
+/** A multi-line signature on the window of lines that starts where its start regex matched. */
+export function matchWindow(
+  signature: CompiledSignature,
+  window: readonly string[],
+  index: number,
+  line: number,
+): (SignatureMatch & { consumedLines: number }) | null {
+  const found = signature.regex.exec(window.join('\n'));
+  if (!found) return null;
+  return {
+    ...toMatch(signature, index, line, found, shortenLines(found[0])),
+    consumedLines: found[0].split('\n').length,
+  };
 }
 
 function toMatch(

@@ -1,6 +1,7 @@
 // Reads known-issue YAML files, validates them against the schema and compiles their regexes.
 // Every problem is reported as file:line with the reason, so operators can fix their own
 // entries without reading code.
+import { requiredLiterals } from './literals.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,8 @@ export interface KbProblem {
 export interface CompiledSignature extends Signature {
   regex: RegExp;
   startRegex?: RegExp;
+  /** Strings one of which every match contains (lower-cased for ignoreCase), or null: the prefilter. */
+  literals: string[] | null;
 }
 
 export interface LoadedIssue extends Omit<KnownIssue, 'signatures'> {
@@ -51,7 +54,11 @@ export function compileSignature(signature: Signature): CompiledSignature {
   const flags = signature.ignoreCase ? 'i' : '';
   const regex = new RegExp(signature.pattern, flags);
   if (regex.test('')) throw new Error(`pattern ${signature.name} matches the empty string`);
-  const compiled: CompiledSignature = { ...signature, regex };
+  const compiled: CompiledSignature = {
+    ...signature,
+    regex,
+    literals: requiredLiterals(signature.start ?? signature.pattern, signature.ignoreCase),
+  };
   if (signature.start !== undefined) {
     compiled.startRegex = new RegExp(signature.start, flags);
     if (compiled.startRegex.test('')) {

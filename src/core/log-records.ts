@@ -1,0 +1,209 @@
+// Turns the physical lines of a log into records: the message a signature should see, with the
+// record's timestamp when its format has one. Formats recognised per line, so a file may mix
+// them: journald (`journalctl -o json` and `-o export`), docker's json-file driver, the CRI log
+// format of containerd/CRI-O (kubelet's /var/log/pods), JSON-lines logs (Tetragon, Cilium,
+// logrus/zap), and plain text with a leading timestamp (ISO 8601, syslog, dmesg). Records split
+// across lines by their format (CRI "P" partials, json-file lines without a final newline) are
+// joined back, up to a bound. Pure.
+
+export interface LogRecord {
+  /** 1-based physical line where the record starts. */
+  line: number;
+  text: string;
+  timestamp?: string;
+}
+
+/** A joined record longer than this is cut: no error text needs more. */
+export const MAX_RECORD_CHARS = 1 << 20;
+/** JSON lines longer than this are not parsed as JSON (matched as plain text instead). */
+const MAX_JSON_CHARS = 1 << 20;
+
+const CRI =
+  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) (?:stdout|stderr) ([FP])(?: (.*))?$/;
+const ISO_PREFIX = /^(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?)\s/;
+const SYSLOG_PREFIX = /^([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d)\s/;
+const DMESG_PREFIX =
+  /^\[\s*(\d+\.\d+|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4})\]\s?/;
+const LOGFMT_TIME = /(?:^|\s)(?:time|ts)="?(\d{4}-\d\d-\d\dT[^"\s]+)"?/;
+const EXPORT_FIELD = /^([A-Z0-9_]+)=(.*)$/;
+const MESSAGE_KEYS = ['MESSAGE', 'msg', 'message', 'log', 'Message', 'M'];
+const DETAIL_KEYS = ['error', 'err', 'reason', 'cause', 'stderr'];
+const TIME_KEYS = ['time', 'ts', 'timestamp', '@timestamp', 'T'];
+
+interface Partial {
+  line: number;
+  text: string;
+  timestamp?: string;
+}
+
+export class RecordReader {
+  private lineNumber = 0;
+  /** A record being joined (CRI "P" lines, json-file lines without "\n"). */
+  private partial: Partial | null = null;
+  private partialKind: 'cri' | 'docker' | null = null;
+  /** A journald export record being read (fields until a blank line). */
+  private exportRecord: { line: number; message?: string; timestamp?: string } | null = null;
+
+  constructor(private readonly emit: (record: LogRecord) => void) {}
+
+  push(raw: string): void {
+    this.lineNumber++;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (this.exportRecord || (line.startsWith('__CURSOR=') && this.partial === null)) {
+      this.readExportField(line);
+      return;
+    }
+    const cri = CRI.exec(line);
+    if (cri) {
+      this.join('cri', cri[3] ?? '', cri[1], cri[2] === 'P');
+      return;
+    }
+    if (line.startsWith('{') && line.endsWith('}') && line.length <= MAX_JSON_CHARS) {
+      const parsed = parseJsonObject(line);
+      if (parsed) {
+        this.fromJson(parsed, line);
+        return;
+      }
+    }
+    this.flushPartial();
+    this.emit({ line: this.lineNumber, text: line, ...plainTimestamp(line) });
+  }
+
+  finish(): void {
+    this.flushPartial();
+    if (this.exportRecord) this.flushExport();
+  }
+
+  private fromJson(object: Record<string, unknown>, line: string): void {
+    // docker json-file: {"log":"...\n","stream":"stderr","time":"..."}; a line without the final
+    // newline continues in the next record (the driver splits lines at 16 KiB).
+    if (typeof object.log === 'string' && typeof object.stream === 'string') {
+      const text = object.log;
+      const time = typeof object.time === 'string' ? object.time : undefined;
+      this.join(
+        'docker',
+        text.endsWith('\n') ? text.slice(0, -1) : text,
+        time,
+        !text.endsWith('\n'),
+      );
+      return;
+    }
+    this.flushPartial();
+    const message = firstString(object, MESSAGE_KEYS) ?? messageBytes(object.MESSAGE);
+    if (message === undefined) {
+      // A JSON object without a message field (an event): match its text as it is.
+      this.emit({ line: this.lineNumber, text: line });
+      return;
+    }
+    const details = DETAIL_KEYS.map((key) =>
+      typeof object[key] === 'string' ? ` ${key}="${object[key] as string}"` : '',
+    ).join('');
+    this.emit({ line: this.lineNumber, text: `${message}${details}`, ...jsonTimestamp(object) });
+  }
+
+  private join(
+    kind: 'cri' | 'docker',
+    text: string,
+    timestamp: string | undefined,
+    continues: boolean,
+  ): void {
+    if (this.partial && this.partialKind === kind) {
+      if (this.partial.text.length < MAX_RECORD_CHARS)
+        this.partial.text = (this.partial.text + text).slice(0, MAX_RECORD_CHARS);
+    } else {
+      this.flushPartial();
+      this.partial = { line: this.lineNumber, text, ...(timestamp ? { timestamp } : {}) };
+      this.partialKind = kind;
+    }
+    if (!continues) this.flushPartial();
+  }
+
+  private flushPartial(): void {
+    if (!this.partial) return;
+    this.emit(this.partial);
+    this.partial = null;
+    this.partialKind = null;
+  }
+
+  private readExportField(line: string): void {
+    if (line === '') {
+      this.flushExport();
+      return;
+    }
+    this.exportRecord ??= { line: this.lineNumber };
+    const field = EXPORT_FIELD.exec(line);
+    if (!field) return; // a binary field (NAME, then a length and raw bytes): not decoded here
+    if (field[1] === 'MESSAGE') this.exportRecord.message = field[2]!.slice(0, MAX_RECORD_CHARS);
+    else if (field[1] === '__REALTIME_TIMESTAMP')
+      this.exportRecord.timestamp = microsToIso(field[2]!);
+  }
+
+  private flushExport(): void {
+    const record = this.exportRecord;
+    this.exportRecord = null;
+    if (record?.message !== undefined)
+      this.emit({
+        line: record.line,
+        text: record.message,
+        ...(record.timestamp ? { timestamp: record.timestamp } : {}),
+      });
+  }
+}
+
+function parseJsonObject(line: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(line);
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+function firstString(object: Record<string, unknown>, keys: readonly string[]): string | undefined {
+  for (const key of keys) if (typeof object[key] === 'string') return object[key] as string;
+  return undefined;
+}
+
+/** journald prints a MESSAGE that is not valid UTF-8 (or has control bytes) as an array of bytes. */
+function messageBytes(value: unknown): string | undefined {
+  if (
+    !Array.isArray(value) ||
+    !value.every((byte) => Number.isInteger(byte) && byte >= 0 && byte < 256)
+  )
+    return undefined;
+  return Buffer.from(value as number[]).toString('utf8');
+}
+
+function jsonTimestamp(object: Record<string, unknown>): { timestamp?: string } {
+  if (typeof object.__REALTIME_TIMESTAMP === 'string')
+    return { timestamp: microsToIso(object.__REALTIME_TIMESTAMP) };
+  const time = firstString(object, TIME_KEYS);
+  if (time) return { timestamp: time };
+  for (const key of TIME_KEYS)
+    if (typeof object[key] === 'number') {
+      const value = object[key] as number;
+      // Seconds (zap's ts) or milliseconds since the epoch.
+      const millis = value < 1e11 ? value * 1000 : value;
+      const date = new Date(millis);
+      if (!Number.isNaN(date.getTime())) return { timestamp: date.toISOString() };
+    }
+  return {};
+}
+
+function microsToIso(micros: string): string | undefined {
+  const value = Number(micros);
+  if (!Number.isFinite(value)) return undefined;
+  const date = new Date(value / 1000);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+function plainTimestamp(line: string): { timestamp?: string } {
+  const found =
+    ISO_PREFIX.exec(line) ??
+    SYSLOG_PREFIX.exec(line) ??
+    DMESG_PREFIX.exec(line) ??
+    LOGFMT_TIME.exec(line);
+  return found ? { timestamp: found[1]! } : {};
+}

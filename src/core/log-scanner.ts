@@ -1,0 +1,339 @@
+// Finds every known issue in a stream of log lines, in bounded memory whatever the input size:
+// lines go in one at a time (per input), and what stays is per entry a count, the first and
+// last timestamps and a few representative matches. A prefilter (the literals one of which every
+// match of a signature contains, src/kb/literals.ts) keeps the full regexes off lines that cannot
+// match; signatures that span lines keep a window of at most maxLines lines. Pure.
+import type { CompiledSignature, KnowledgeBase, LoadedIssue } from '../kb/load.js';
+import type { CatalogueEntry } from '../verifier/catalogue.js';
+import {
+  explainVerifierLog,
+  looksLikeVerifierLine,
+  type VerifierReport,
+} from '../verifier/explain.js';
+import { VerifierLogParser } from '../verifier/parse.js';
+import { RecordReader, type LogRecord } from './log-records.js';
+import type { InputSummary, Match } from './report.js';
+import { matchLine, matchWindow, unescapeLine, type SignatureMatch } from './scan.js';
+
+const MAX_REAL_CAUSE_HINTS = 3;
+/** Lines after the last verifier line that still belong to its log (the error, the summary). */
+const VERIFIER_TAIL_LINES = 400;
+/** A multi-line window holds at most this many characters. */
+const MAX_WINDOW_CHARS = 4 << 20;
+// Words that mark a line as an error a user would look at next (for benign findings).
+const ERRORISH =
+  /\b(error|errors|failed|failure|fatal|denied|not permitted|invalid|cannot|can't|unable|refused)\b/i;
+
+export interface ScanOptions {
+  /** Representative matches kept per entry; the rest are only counted. */
+  maxMatchesPerFinding?: number;
+  verifierCatalogue?: readonly CatalogueEntry[];
+}
+
+export interface InputMatch extends SignatureMatch {
+  input: string;
+  /** Order of the match in the whole scan, for ranking ties. */
+  sequence: number;
+  timestamp?: string;
+}
+
+export interface IssueEvidence {
+  issue: LoadedIssue;
+  occurrences: number;
+  /** The first matches (up to the cap) and, when there were more, the last one. */
+  shown: InputMatch[];
+  first: InputMatch;
+  firstSeen?: string;
+  lastSeen?: string;
+  priority: number;
+  /** Benign entries: error lines after the first match, the likelier real cause. */
+  realCauseHints: Match[];
+  verifier?: VerifierReport;
+}
+
+export interface ScanResult {
+  evidence: IssueEvidence[];
+  inputs: InputSummary[];
+}
+
+interface SignatureRef {
+  issue: number;
+  order: number;
+  signature: CompiledSignature;
+}
+
+interface Window {
+  ref: SignatureRef;
+  startLine: number;
+  timestamp?: string;
+  lines: string[];
+  chars: number;
+}
+
+/** The prefilter: one combined regex per case mode decides whether any literal occurs. */
+class Prefilter {
+  private readonly sensitive: RegExp | null;
+  private readonly insensitive: RegExp | null;
+  readonly always: SignatureRef[];
+  private readonly withLiterals: SignatureRef[];
+
+  constructor(refs: readonly SignatureRef[]) {
+    this.always = refs.filter((ref) => ref.signature.literals === null);
+    this.withLiterals = refs.filter((ref) => ref.signature.literals !== null);
+    const union = (ignoreCase: boolean) => {
+      const literals = this.withLiterals
+        .filter((ref) => ref.signature.ignoreCase === ignoreCase)
+        .flatMap((ref) => ref.signature.literals!);
+      return literals.length === 0
+        ? null
+        : new RegExp([...new Set(literals)].map(escapeRegex).join('|'), ignoreCase ? 'i' : '');
+    };
+    this.sensitive = union(false);
+    this.insensitive = union(true);
+  }
+
+  /** Signatures that may match this line. */
+  candidates(text: string): SignatureRef[] {
+    const hitSensitive = this.sensitive?.test(text) ?? false;
+    const hitInsensitive = this.insensitive?.test(text) ?? false;
+    if (!hitSensitive && !hitInsensitive) return this.always;
+    const lower = hitInsensitive ? text.toLowerCase() : '';
+    const found = this.withLiterals.filter((ref) =>
+      ref.signature.ignoreCase
+        ? hitInsensitive && ref.signature.literals!.some((literal) => lower.includes(literal))
+        : hitSensitive && ref.signature.literals!.some((literal) => text.includes(literal)),
+    );
+    return this.always.length === 0 ? found : [...this.always, ...found];
+  }
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+export class LogScanner {
+  private readonly refs: SignatureRef[];
+  private readonly prefilter: Prefilter;
+  private readonly maxMatches: number;
+  private readonly evidence = new Map<number, IssueEvidence>();
+  private readonly summaries: InputSummary[] = [];
+  private sequence = 0;
+  // Per input:
+  private input = '';
+  private reader: RecordReader | null = null;
+  private logicalIndex = 0;
+  private windows = new Map<SignatureRef, Window>();
+  /** Per entry: physical lines already claimed, with the order of the signature that claimed them. */
+  private claims = new Map<number, Map<number, number>>();
+  private hintCollectors: IssueEvidence[] = [];
+  private benignLinesSeen = new Set<number>();
+  private verifier: VerifierLogParser | null = null;
+  private verifierTail = 0;
+  private inputEvidence: IssueEvidence[] = [];
+  private physicalLines = 0;
+  private bytes = 0;
+
+  constructor(
+    private readonly kb: KnowledgeBase,
+    private readonly options: ScanOptions = {},
+  ) {
+    this.maxMatches = options.maxMatchesPerFinding ?? 5;
+    this.refs = kb.issues.flatMap((issue, index) =>
+      issue.signatures.map((signature, order) => ({ issue: index, order, signature })),
+    );
+    this.prefilter = new Prefilter(this.refs);
+  }
+
+  beginInput(name: string): void {
+    this.input = name;
+    this.reader = new RecordReader((record) => this.onRecord(record));
+    this.logicalIndex = 0;
+    this.windows = new Map();
+    this.claims = new Map();
+    this.hintCollectors = [];
+    this.benignLinesSeen = new Set();
+    this.verifier = null;
+    this.verifierTail = 0;
+    this.inputEvidence = [];
+    this.physicalLines = 0;
+    this.bytes = 0;
+  }
+
+  /** One physical line of the current input (without its newline). */
+  pushLine(line: string): void {
+    this.physicalLines++;
+    this.bytes += Buffer.byteLength(line) + 1;
+    this.reader!.push(line);
+  }
+
+  endInput(bytes?: number): void {
+    this.reader!.finish();
+    for (const window of [...this.windows.values()]) this.closeWindow(window);
+    this.windows.clear();
+    if (this.verifier && this.options.verifierCatalogue) {
+      const parsed = this.verifier.finish();
+      if (parsed.error || parsed.insn) {
+        const report = explainVerifierLog(parsed, this.options.verifierCatalogue, this.input);
+        for (const evidence of this.inputEvidence)
+          if (!evidence.issue.benign && evidence.first.input === this.input)
+            evidence.verifier ??= report;
+      }
+    }
+    this.summaries.push({
+      name: this.input,
+      lines: this.physicalLines,
+      bytes: bytes ?? this.bytes,
+    });
+    this.reader = null;
+  }
+
+  finish(): ScanResult {
+    return { evidence: [...this.evidence.values()], inputs: this.summaries };
+  }
+
+  private onRecord(record: LogRecord): void {
+    for (const text of unescapeLine(record.text)) this.onLogicalLine(text, record);
+  }
+
+  private onLogicalLine(text: string, record: LogRecord): void {
+    const index = this.logicalIndex++;
+    this.feedVerifier(text);
+    for (const window of [...this.windows.values()]) this.extendWindow(window, text);
+    let benignHere = false;
+    for (const ref of this.prefilter.candidates(text)) {
+      const signature = ref.signature;
+      if (signature.startRegex) {
+        if (!this.windows.has(ref) && signature.startRegex.test(text))
+          this.openWindow(ref, text, record);
+        continue;
+      }
+      const match = matchLine(signature, text, index, record.line);
+      if (match && this.record(ref, match, record.timestamp) && this.kb.issues[ref.issue]!.benign)
+        benignHere = true;
+    }
+    if (benignHere) this.benignLinesSeen.add(record.line);
+    this.collectHints(text, record.line);
+  }
+
+  private feedVerifier(text: string): void {
+    if (!this.options.verifierCatalogue) return;
+    if (looksLikeVerifierLine(text)) {
+      this.verifier ??= new VerifierLogParser();
+      this.verifierTail = VERIFIER_TAIL_LINES;
+    } else if (this.verifierTail > 0) this.verifierTail--;
+    else return;
+    this.verifier!.push(text);
+  }
+
+  private openWindow(ref: SignatureRef, text: string, record: LogRecord): void {
+    const window: Window = {
+      ref,
+      startLine: record.line,
+      lines: [text],
+      chars: text.length,
+      ...(record.timestamp ? { timestamp: record.timestamp } : {}),
+    };
+    this.windows.set(ref, window);
+    if (window.lines.length >= ref.signature.maxLines) this.closeWindow(window);
+  }
+
+  private extendWindow(window: Window, text: string): void {
+    window.lines.push(text);
+    window.chars += text.length + 1;
+    if (window.lines.length >= window.ref.signature.maxLines || window.chars >= MAX_WINDOW_CHARS)
+      this.closeWindow(window);
+  }
+
+  /** Tries the pattern on the window; lines it did not use may start another window. */
+  private closeWindow(window: Window): void {
+    this.windows.delete(window.ref);
+    const signature = window.ref.signature;
+    const startIndex = this.logicalIndex - window.lines.length;
+    const match = matchWindow(signature, window.lines, startIndex, window.startLine);
+    if (match) this.record(window.ref, match, window.timestamp);
+    const used = match ? match.consumedLines : 1;
+    // Restart from the first line after what was used that could open a window again.
+    for (let offset = used; offset < window.lines.length; offset++) {
+      if (!signature.startRegex!.test(window.lines[offset]!)) continue;
+      const rest: Window = {
+        ref: window.ref,
+        startLine: window.startLine, // physical lines of a window's tail are not tracked separately
+        lines: window.lines.slice(offset),
+        chars: 0,
+        ...(window.timestamp ? { timestamp: window.timestamp } : {}),
+      };
+      rest.chars = rest.lines.reduce((total, line) => total + line.length + 1, 0);
+      this.windows.set(window.ref, rest);
+      break;
+    }
+  }
+
+  /** Counts a match for its entry; false when another signature of the entry had the line. */
+  private record(ref: SignatureRef, match: SignatureMatch, timestamp: string | undefined): boolean {
+    const claims = this.claims.get(ref.issue) ?? new Map<number, number>();
+    this.claims.set(ref.issue, claims);
+    const claimedBy = claims.get(match.line);
+    if (claimedBy !== undefined && claimedBy <= ref.order) return false;
+    claims.set(match.line, ref.order);
+    if (claims.size > 10_000) claims.delete(claims.keys().next().value!);
+    const inputMatch: InputMatch = {
+      ...match,
+      input: this.input,
+      sequence: this.sequence++,
+      ...(timestamp ? { timestamp } : {}),
+    };
+    let evidence = this.evidence.get(ref.issue);
+    if (claimedBy !== undefined && evidence) {
+      // An earlier-listed signature matched a line a later one had claimed: it wins, as in a
+      // scan signature by signature; the count stays.
+      const at = evidence.shown.findIndex(
+        (shown) => shown.input === this.input && shown.line === match.line,
+      );
+      if (at >= 0) evidence.shown[at] = inputMatch;
+      if (evidence.first.input === this.input && evidence.first.line === match.line)
+        evidence.first = inputMatch;
+      return true;
+    }
+    if (!evidence) {
+      evidence = {
+        issue: this.kb.issues[ref.issue]!,
+        occurrences: 0,
+        shown: [],
+        first: inputMatch,
+        priority: ref.signature.priority,
+        realCauseHints: [],
+        ...(timestamp ? { firstSeen: timestamp } : {}),
+      };
+      this.evidence.set(ref.issue, evidence);
+      this.inputEvidence.push(evidence);
+      if (evidence.issue.benign) this.hintCollectors.push(evidence);
+    } else if (!this.inputEvidence.includes(evidence)) this.inputEvidence.push(evidence);
+    evidence.occurrences++;
+    evidence.priority = Math.max(evidence.priority, ref.signature.priority);
+    if (timestamp) {
+      evidence.firstSeen ??= timestamp;
+      evidence.lastSeen = timestamp;
+    }
+    // Keep the first matches and the latest one: a few representative lines, not thousands.
+    if (evidence.shown.length < this.maxMatches) evidence.shown.push(inputMatch);
+    else evidence.shown[this.maxMatches - 1] = inputMatch;
+    return true;
+  }
+
+  private collectHints(text: string, line: number): void {
+    if (this.hintCollectors.length === 0 || this.benignLinesSeen.has(line) || !ERRORISH.test(text))
+      return;
+    this.hintCollectors = this.hintCollectors.filter((evidence) => {
+      if (evidence.first.input !== this.input) return false;
+      if (line <= evidence.first.line) return true;
+      evidence.realCauseHints.push({
+        input: this.input,
+        line,
+        text: text.length > 480 ? `${text.slice(0, 480)}…` : text,
+        signature: 'error-line',
+        captures: {},
+      });
+      return evidence.realCauseHints.length < MAX_REAL_CAUSE_HINTS;
+    });
+  }
+}

@@ -1,0 +1,92 @@
+// Required literals of a signature regex, for the prefilter of `kcompat why`: a set of strings
+// such that every match of the regex contains at least one of them. A line that contains none
+// cannot match, so the full regex never runs on it. Derived from the regex's syntax tree
+// (@eslint-community/regexpp); null when no such set exists (e.g. a pattern that starts with
+// an optional part and has no fixed text).
+import { RegExpParser } from '@eslint-community/regexpp';
+import type { Alternative, Element, Node as RegexNode } from '@eslint-community/regexpp/ast';
+
+/** Shorter literals match too many lines to be worth a prefilter. */
+const MIN_LITERAL = 3;
+const MAX_ALTERNATIVES = 16;
+
+type Literals = string[] | null;
+
+const parser = new RegExpParser({ ecmaVersion: 2025 });
+
+export function requiredLiterals(pattern: string, ignoreCase: boolean): Literals {
+  let ast;
+  try {
+    ast = parser.parsePattern(pattern, 0, pattern.length, { unicode: false, unicodeSets: false });
+  } catch {
+    return null;
+  }
+  const literals = fromAlternatives(ast.alternatives);
+  if (!literals) return null;
+  return [...new Set(literals.map((literal) => (ignoreCase ? literal.toLowerCase() : literal)))];
+}
+
+function fromAlternatives(alternatives: readonly Alternative[]): Literals {
+  const all: string[] = [];
+  for (const alternative of alternatives) {
+    const literals = fromSequence(alternative.elements);
+    if (!literals) return null;
+    all.push(...literals);
+  }
+  return all.length > MAX_ALTERNATIVES ? null : all;
+}
+
+/** The best required set of a sequence: its longest run of literal characters, or a part's set. */
+function fromSequence(elements: readonly Element[]): Literals {
+  let best: Literals = null;
+  let run = '';
+  const consider = (candidate: Literals) => {
+    if (candidate && score(candidate) > score(best)) best = candidate;
+  };
+  const endRun = () => {
+    if (run.length >= MIN_LITERAL) consider([run]);
+    run = '';
+  };
+  for (const element of elements) {
+    const char = literalChar(element);
+    if (char !== null) {
+      run += char;
+      continue;
+    }
+    endRun();
+    consider(fromElement(element));
+  }
+  endRun();
+  return best;
+}
+
+/** A set is as good as its weakest member: the shortest literal decides how often it hits. */
+function score(literals: Literals): number {
+  if (!literals || literals.length === 0) return -1;
+  return Math.min(...literals.map((literal) => literal.length)) - literals.length * 0.01;
+}
+
+function literalChar(element: Element): string | null {
+  if (element.type === 'Character') return String.fromCodePoint(element.value);
+  // A one-character class like [.] or [`] is a literal too.
+  if (
+    element.type === 'CharacterClass' &&
+    !element.negate &&
+    element.elements.length === 1 &&
+    element.elements[0]!.type === 'Character'
+  )
+    return String.fromCodePoint(element.elements[0]!.value);
+  return null;
+}
+
+function fromElement(element: RegexNode): Literals {
+  switch (element.type) {
+    case 'Group':
+    case 'CapturingGroup':
+      return fromAlternatives(element.alternatives);
+    case 'Quantifier':
+      return element.min >= 1 ? fromElement(element.element) : null;
+    default:
+      return null;
+  }
+}
