@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { BUILTIN_KB_DIR, loadKnowledgeBase } from '../src/kb/load.js';
 import { runConformance } from '../src/kb/conformance.js';
+import { DESIGN_FAMILIES } from '../src/kb/schema.js';
 import { renderSchema, SCHEMA_PATH } from '../scripts/generate-schema.js';
 import { KB_DOCS_DIR, renderKbDocs } from '../scripts/generate-kb-docs.js';
 import { join } from 'node:path';
@@ -50,6 +51,23 @@ for (const issue of kb.issues.filter((entry) => entry.signatures.length === 0)) 
     );
   });
 }
+
+test('related entries point at each other', () => {
+  for (const issue of kb.issues)
+    for (const id of issue.related)
+      assert.ok(
+        kb.byId.get(id)!.related.includes(issue.id),
+        `${id} does not list ${issue.id} back`,
+      );
+});
+
+test('every family of DESIGN.md has at least one entry', () => {
+  const families = new Set(kb.issues.map((issue) => issue.family));
+  assert.deepEqual(
+    DESIGN_FAMILIES.filter((family) => !families.has(family)),
+    [],
+  );
+});
 
 test('no example text is repeated across entries', () => {
   const seen = new Map<string, string>();
