@@ -5,7 +5,8 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadKnowledgeBase, type KnowledgeBase } from '../src/kb/load.js';
-import { cell, formatKnownIssue } from '../src/report/kb-entry.js';
+import { formatKnownIssue } from '../src/report/kb-entry.js';
+import { cell } from '../src/report/markdown.js';
 
 export const KB_DOCS_DIR = fileURLToPath(new URL('../docs/kb', import.meta.url));
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { entryYaml } from './kb-fixtures.js';
-import { kcompatAsNobody, requireRootSetpriv } from './require.js';
+import { kcompatAsNobody, requireCommand, requireRootSetpriv } from './require.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'dist', 'cli', 'main.js');
@@ -513,4 +513,43 @@ test('why attaches the verifier explanation to a finding whose input carries the
     kcompat(['why', '--no-probe', fixture('crun-enospc-docker.txt')]).stdout,
     /Verifier log: .*log buffer was too small/,
   );
+});
+
+test('why reads zstd and gzip files, expands quoted globs, and reads journald JSON from stdin', (t) => {
+  const dir = join(scratch, 'logs');
+  mkdirSync(dir, { recursive: true });
+  const text = readFileSync(fixture('libbpf-token-katran.txt'), 'utf8');
+  writeFileSync(join(dir, 'a.log'), text);
+  writeFileSync(join(dir, 'b.log.gz'), gzipSync(text));
+  const globbed = json(kcompat(['why', '--no-probe', '--format', 'json', join(dir, '*.log*')]));
+  assert.deepEqual(
+    globbed.inputs.map((input: any) => input.name.slice(dir.length + 1)),
+    ['a.log', 'b.log.gz'],
+  );
+  assert.equal(globbed.findings[0].occurrences, 2);
+  assertUsageError(
+    kcompat(['why', '--no-probe', join(dir, '*.nothing')]),
+    /no file matches this pattern/,
+  );
+  const journal = text
+    .split('\n')
+    .filter(Boolean)
+    .map((line, i) =>
+      JSON.stringify({
+        __REALTIME_TIMESTAMP: String(1706700000000000 + i * 1_000_000),
+        MESSAGE: line,
+      }),
+    )
+    .join('\n');
+  const fromJournal = json(kcompat(['why', '--no-probe', '--format', 'json'], journal));
+  assert.equal(fromJournal.findings[0].id, globbed.findings[0].id);
+  assert.match(fromJournal.findings[0].firstSeen, /^2024-01-31T11:20/);
+  if (!requireCommand(t, 'zstd')) return;
+  const zst = join(dir, 'c.log.zst');
+  const packed = spawnSync('zstd', ['-q', '-o', zst, join(dir, 'a.log')]);
+  assert.equal(packed.status, 0, String(packed.stderr));
+  const fromZstd = json(kcompat(['why', '--no-probe', '--format', 'json', zst]));
+  assert.equal(fromZstd.findings[0].id, globbed.findings[0].id);
+  writeFileSync(join(dir, 'broken.zst'), readFileSync(zst).subarray(0, 12));
+  assertUsageError(kcompat(['why', '--no-probe', join(dir, 'broken.zst')]), /broken zstd data/);
 });

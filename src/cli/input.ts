@@ -1,109 +1,31 @@
-// Reads the text inputs of `kcompat why`: files, standard input, gzip files. Refuses what is not
-// text (binary, empty, too large, unreadable) with a one-line UsageError.
-import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
-import { Readable } from 'node:stream';
+// Reads the inputs of `kcompat why` and `kcompat verifier` as streams of lines: files, globs,
+// standard input, gzip and zstd files. Memory is bounded whatever the input: one chunk and one
+// line (cut at a maximum length, the rest skipped and counted) at a time. What is not text
+// (binary, empty, unreadable, a directory, broken compressed data) is refused with a one-line
+// UsageError.
+import { createReadStream, statSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { createGunzip, gunzipSync } from 'node:zlib';
-import type { TextInput } from '../core/diagnose.js';
+import { createGunzip } from 'node:zlib';
 import { UsageError } from './errors.js';
 
-/** Until `why` streams its input, a whole input is held in memory; this bounds it. */
-export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
 const SNIFF_BYTES = 8192;
+const GZIP_MAGIC = [0x1f, 0x8b];
+const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
 
-export async function readInputs(names: readonly string[]): Promise<TextInput[]> {
-  const inputs: TextInput[] = [];
-  for (const name of names)
-    inputs.push({ name, text: toText(name, name === '-' ? await readStdin() : readFile(name)) });
-  return inputs;
+export interface StreamStats {
+  /** Bytes of text read (after decompression). */
+  bytes: number;
+  lines: number;
+  /** Lines longer than the maximum, cut. */
+  longLines: number;
 }
 
-function readFile(name: string): Buffer {
-  let size: number;
-  try {
-    const stat = statSync(name);
-    if (stat.isDirectory()) throw new UsageError(`${name}: is a directory, not a log file`);
-    size = stat.size;
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(
-      `${name}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
-  if (size > MAX_INPUT_BYTES) {
-    throw new UsageError(
-      `${name}: ${size} bytes is more than the ${MAX_INPUT_BYTES >> 20} MiB kcompat reads`,
-    );
-  }
-  return readBounded(name);
-}
-
-function readBounded(name: string): Buffer {
-  let fd: number;
-  try {
-    fd = openSync(name, 'r');
-  } catch (error) {
-    throw new UsageError(
-      `${name}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
-  try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(1 << 20);
-      const read = readSync(fd, chunk, 0, chunk.length, null);
-      if (read === 0) break;
-      total += read;
-      if (total > MAX_INPUT_BYTES)
-        throw new UsageError(`${name}: more than the ${MAX_INPUT_BYTES >> 20} MiB kcompat reads`);
-      chunks.push(chunk.subarray(0, read));
-    }
-    return Buffer.concat(chunks);
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(
-      `${name}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  } finally {
-    closeSync(fd);
-  }
-}
-
-async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of process.stdin) {
-    total += (chunk as Buffer).length;
-    if (total > MAX_INPUT_BYTES)
-      throw new UsageError(
-        `standard input: more than the ${MAX_INPUT_BYTES >> 20} MiB kcompat reads`,
-      );
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-function toText(name: string, raw: Buffer): string {
-  const label = name === '-' ? 'standard input' : name;
-  let data = raw;
-  if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) {
-    try {
-      data = gunzipSync(data, { maxOutputLength: MAX_INPUT_BYTES });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new UsageError(
-        code === 'ERR_BUFFER_TOO_LARGE'
-          ? `${label}: decompresses to more than ${MAX_INPUT_BYTES >> 20} MiB`
-          : `${label}: broken gzip data (${(error as Error).message})`,
-      );
-    }
-  }
-  if (data.length === 0) throw new UsageError(`${label}: empty input, nothing to diagnose`);
-  if (data.subarray(0, SNIFF_BYTES).includes(0)) {
-    throw new UsageError(`${label}: binary data (NUL bytes), not a log or error text`);
-  }
-  return data.toString('utf8');
+export interface StreamOptions {
+  maxLineChars: number;
+  /** Called as the source is read: bytes of the file so far, and its size when known. */
+  onProgress?: (read: number, total: number | undefined) => void;
 }
 
 /** Splits decoded chunks into lines, cutting a line at maxLineChars and skipping the rest of it. */
@@ -147,22 +69,56 @@ class LineSplitter {
   }
 }
 
+function startsWith(buffer: Buffer, magic: readonly number[]): boolean {
+  return buffer.length >= magic.length && magic.every((byte, index) => buffer[index] === byte);
+}
+
+function describe(name: string): string {
+  return name === '-' ? 'standard input' : name;
+}
+
+/** Expands the names: "-" is standard input; a name with glob characters that is not a file is a glob. */
+export async function expandInputs(names: readonly string[]): Promise<string[]> {
+  const expanded: string[] = [];
+  for (const name of names) {
+    if (name === '-' || !/[*?[{]/.test(name) || exists(name)) {
+      expanded.push(name);
+      continue;
+    }
+    const { glob } = await import('tinyglobby');
+    // Names come back as the user wrote the pattern: absolute for an absolute pattern.
+    const found = (await glob(name, { onlyFiles: true, absolute: isAbsolute(name) })).sort();
+    if (found.length === 0) throw new UsageError(`${name}: no file matches this pattern`);
+    expanded.push(...found);
+  }
+  return expanded;
+}
+
+function exists(name: string): boolean {
+  try {
+    statSync(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Reads one input (a file, "-" for standard input, gzip-compressed or not) as a stream of
- * lines, holding at most a chunk and one line (cut at maxLineChars) in memory whatever the size
- * of the input. Refuses directories, unreadable files, empty and binary input and broken gzip
- * data with a one-line UsageError.
+ * Reads one input as lines. Compressed input (gzip, zstd) is recognised by its magic bytes, not
+ * its name; journald's export format may carry NUL bytes in binary fields and is let through.
  */
 export async function streamLines(
   name: string,
   onLine: (line: string) => void,
-  maxLineChars: number,
-): Promise<{ bytes: number; lines: number; longLines: number }> {
-  const label = name === '-' ? 'standard input' : name;
+  { maxLineChars, onProgress }: StreamOptions,
+): Promise<StreamStats> {
+  const label = describe(name);
+  let total: number | undefined;
   if (name !== '-') {
     try {
-      if (statSync(name).isDirectory())
-        throw new UsageError(`${name}: is a directory, not a log file`);
+      const stat = statSync(name);
+      if (stat.isDirectory()) throw new UsageError(`${name}: is a directory, not a log file`);
+      if (stat.isFile()) total = stat.size;
     } catch (error) {
       if (error instanceof UsageError) throw error;
       throw new UsageError(
@@ -173,34 +129,63 @@ export async function streamLines(
   const source: Readable = name === '-' ? process.stdin : createReadStream(name);
   const splitter = new LineSplitter(onLine, maxLineChars);
   let bytes = 0;
-  let gzip = false;
+  let read = 0;
+  let format: 'plain' | 'gzip' | 'zstd' = 'plain';
+  const take = (chunk: Buffer) => {
+    if (bytes === 0 && chunk.subarray(0, SNIFF_BYTES).includes(0) && !isJournalExport(chunk))
+      throw new UsageError(`${label}: binary data (NUL bytes), not a log or error text`);
+    bytes += chunk.length;
+    splitter.push(chunk);
+  };
   try {
     const raw = source[Symbol.asyncIterator]();
     const first = await raw.next();
     if (first.done) throw new UsageError(`${label}: empty input, nothing to read`);
     const head = first.value as Buffer;
-    gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
-    async function* rest(): AsyncGenerator<Buffer> {
-      yield head;
-      for (let next = await raw.next(); !next.done; next = await raw.next())
-        yield next.value as Buffer;
+    format = startsWith(head, GZIP_MAGIC)
+      ? 'gzip'
+      : startsWith(head, ZSTD_MAGIC)
+        ? 'zstd'
+        : 'plain';
+    async function* chunks(): AsyncGenerator<Buffer> {
+      for (
+        let next: IteratorResult<Buffer> = { value: head, done: false };
+        !next.done;
+        next = await raw.next()
+      ) {
+        read += next.value.length;
+        onProgress?.(read, total);
+        yield next.value;
+      }
     }
-    const chunks: AsyncIterable<Buffer> = gzip
-      ? Readable.from(rest()).pipe(createGunzip())
-      : rest();
-    for await (const chunk of chunks) {
-      if (bytes === 0 && chunk.subarray(0, SNIFF_BYTES).includes(0))
-        throw new UsageError(`${label}: binary data (NUL bytes), not a log or error text`);
-      bytes += chunk.length;
-      splitter.push(chunk);
+    if (format === 'gzip') {
+      const gunzip = createGunzip();
+      const { Readable: ReadableStream } = await import('node:stream');
+      for await (const chunk of ReadableStream.from(chunks()).pipe(gunzip)) take(chunk as Buffer);
+    } else if (format === 'zstd') {
+      // Node 20's zlib has no zstd; fzstd decompresses in JavaScript, chunk by chunk.
+      const { Decompress } = await import('fzstd');
+      const pending: Buffer[] = [];
+      const decompress = new Decompress((data) => pending.push(Buffer.from(data)));
+      const drain = () => {
+        for (const data of pending.splice(0)) take(data);
+      };
+      for await (const chunk of chunks()) {
+        decompress.push(chunk);
+        drain();
+      }
+      decompress.push(new Uint8Array(0), true);
+      drain();
+    } else {
+      for await (const chunk of chunks()) take(chunk);
     }
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(
-      gzip
-        ? `${label}: broken gzip data (${(error as Error).message})`
-        : `${label}: cannot read (${code ?? (error as Error).message})`,
+      format === 'plain'
+        ? `${label}: cannot read (${code ?? (error as Error).message})`
+        : `${label}: broken ${format} data (${(error as Error).message})`,
     );
   } finally {
     if (name !== '-') source.destroy();
@@ -208,4 +193,9 @@ export async function streamLines(
   splitter.end();
   if (bytes === 0) throw new UsageError(`${label}: empty input, nothing to read`);
   return { bytes, lines: splitter.lines, longLines: splitter.longLines };
+}
+
+/** `journalctl -o export` output: text fields, and binary ones with NUL bytes in their length. */
+function isJournalExport(chunk: Buffer): boolean {
+  return chunk.subarray(0, 9).toString('latin1') === '__CURSOR=';
 }

@@ -125,6 +125,34 @@ async function gatherFacts(options: CommonOptions): Promise<Facts> {
   return mergeFacts(...layers);
 }
 
+/** Progress on standard error for long inputs, only on a terminal and never with JSON output. */
+function createProgress(json: boolean): {
+  update(name: string, read: number, total: number | undefined): void;
+  done(): void;
+} {
+  const MIN_BYTES = 8 << 20;
+  const enabled = Boolean(process.stderr.isTTY) && !json;
+  const started = Date.now();
+  let last = 0;
+  let shown = false;
+  const mb = (bytes: number) => `${(bytes / (1 << 20)).toFixed(1)} MB`;
+  return {
+    update(name, read, total) {
+      const now = Date.now();
+      if (!enabled || (total ?? read) < MIN_BYTES || now - last < 200) return;
+      last = now;
+      shown = true;
+      const rate = read / Math.max(0.001, (now - started) / 1000);
+      const eta = total ? ` ETA ${Math.max(0, Math.round((total - read) / rate))} s` : '';
+      const size = total ? `${mb(read)} / ${mb(total)}` : mb(read);
+      process.stderr.write(`\r\x1b[2K  reading ${name}: ${size}, ${mb(rate)}/s${eta}`);
+    },
+    done() {
+      if (shown) process.stderr.write('\r\x1b[2K');
+    },
+  };
+}
+
 function useColor(options: { color?: boolean }): boolean {
   if (options.color !== undefined) return options.color;
   return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
@@ -152,7 +180,10 @@ Examples:
   kcompat why containerd.log
   journalctl -u containerd | kcompat why
   kcompat why --no-probe --kernel 5.10.0-26-amd64 --with crun@1.14.0 error.txt
-  kcompat why --format json kubelet.log.gz`;
+  kcompat why --format json kubelet.log.gz
+  kcompat why '/var/log/pods/*/*/*.log'          # globs are expanded (quote them)
+  journalctl -u containerd -o json | kcompat why   # journald JSON, docker json-file, CRI, dmesg
+  kcompat why kubelet.log.zst                     # gzip and zstd are recognised by content`;
 
 const EXAMPLES_CHECK = `
 Examples:
@@ -202,16 +233,24 @@ export function buildProgram(setExit: (code: number) => void): Command {
       }
       const kb = await loadKb(options.kb);
       const facts = await gatherFacts(options);
-      const { readInputs } = await import('./input.js');
-      const inputs = await readInputs(names);
-      const { diagnose } = await import('../core/diagnose.js');
+      const { expandInputs, streamLines } = await import('./input.js');
+      const { LogScanner } = await import('../core/log-scanner.js');
+      const { MAX_RECORD_CHARS } = await import('../core/log-records.js');
+      const { reportScan } = await import('../core/diagnose.js');
       const { loadCatalogue } = await import('../verifier/catalogue.js');
-      setExit(
-        await finish(
-          diagnose(inputs, facts, kb, { toolVersion: VERSION, verifierCatalogue: loadCatalogue() }),
-          options,
-        ),
-      );
+      const scanOptions = { toolVersion: VERSION, verifierCatalogue: loadCatalogue() };
+      const scanner = new LogScanner(kb, scanOptions);
+      const progress = createProgress(options.format === 'json');
+      for (const name of await expandInputs(names)) {
+        scanner.beginInput(name);
+        const stats = await streamLines(name, (line) => scanner.pushLine(line), {
+          maxLineChars: MAX_RECORD_CHARS,
+          onProgress: (read, total) => progress.update(name, read, total),
+        });
+        scanner.endInput(stats.bytes, stats.longLines);
+      }
+      progress.done();
+      setExit(await finish(reportScan(scanner.finish(), facts, kb, scanOptions), options));
     });
 
   addOutputOptions(addFactOptions(program.command('check', { isDefault: true })))
@@ -286,7 +325,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
         (line) => {
           for (const part of unescapeLine(line)) parser.push(part);
         },
-        MAX_LINE_CHARS + 1,
+        { maxLineChars: MAX_LINE_CHARS + 1 },
       );
       const parsed = parser.finish();
       if (

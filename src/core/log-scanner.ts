@@ -28,6 +28,8 @@ export interface ScanOptions {
   /** Representative matches kept per entry; the rest are only counted. */
   maxMatchesPerFinding?: number;
   verifierCatalogue?: readonly CatalogueEntry[];
+  /** false: run every signature on every line (to measure the prefilter, and to test it). */
+  prefilter?: boolean;
 }
 
 export interface InputMatch extends SignatureMatch {
@@ -77,9 +79,9 @@ class Prefilter {
   readonly always: SignatureRef[];
   private readonly withLiterals: SignatureRef[];
 
-  constructor(refs: readonly SignatureRef[]) {
-    this.always = refs.filter((ref) => ref.signature.literals === null);
-    this.withLiterals = refs.filter((ref) => ref.signature.literals !== null);
+  constructor(refs: readonly SignatureRef[], enabled: boolean) {
+    this.always = refs.filter((ref) => !enabled || ref.signature.literals === null);
+    this.withLiterals = refs.filter((ref) => enabled && ref.signature.literals !== null);
     const union = (ignoreCase: boolean) => {
       const literals = this.withLiterals
         .filter((ref) => ref.signature.ignoreCase === ignoreCase)
@@ -131,7 +133,6 @@ export class LogScanner {
   private verifierTail = 0;
   private inputEvidence: IssueEvidence[] = [];
   private physicalLines = 0;
-  private bytes = 0;
 
   constructor(
     private readonly kb: KnowledgeBase,
@@ -141,7 +142,7 @@ export class LogScanner {
     this.refs = kb.issues.flatMap((issue, index) =>
       issue.signatures.map((signature, order) => ({ issue: index, order, signature })),
     );
-    this.prefilter = new Prefilter(this.refs);
+    this.prefilter = new Prefilter(this.refs, options.prefilter !== false);
   }
 
   beginInput(name: string): void {
@@ -156,17 +157,16 @@ export class LogScanner {
     this.verifierTail = 0;
     this.inputEvidence = [];
     this.physicalLines = 0;
-    this.bytes = 0;
   }
 
   /** One physical line of the current input (without its newline). */
   pushLine(line: string): void {
     this.physicalLines++;
-    this.bytes += Buffer.byteLength(line) + 1;
     this.reader!.push(line);
   }
 
-  endInput(bytes?: number): void {
+  /** bytes: the size of the input as read (the caller knows it; counting here would cost a pass). */
+  endInput(bytes: number, longLines = 0): void {
     this.reader!.finish();
     for (const window of [...this.windows.values()]) this.closeWindow(window);
     this.windows.clear();
@@ -182,7 +182,7 @@ export class LogScanner {
     this.summaries.push({
       name: this.input,
       lines: this.physicalLines,
-      bytes: bytes ?? this.bytes,
+      bytes,
     });
     this.reader = null;
   }

@@ -75,6 +75,8 @@ export interface InputSummary {
   name: string;
   lines: number;
   bytes: number;
+  /** Lines longer than the limit (1 MiB), cut: the rest of each was skipped. */
+  longLines?: number;
 }
 
 export interface Report {

@@ -1,7 +1,7 @@
 // A known-issue entry as a readable page: `kcompat kb show <id>` prints it.
 import type { Condition } from '../kb/schema.js';
 import type { LoadedIssue } from '../kb/load.js';
-import { fence } from './markdown.js';
+import { cell, fence } from './markdown.js';
 
 export function formatKnownIssue(issue: LoadedIssue): string {
   const out: string[] = [
@@ -70,11 +70,6 @@ export function formatKnownIssue(issue: LoadedIssue): string {
   if (issue.related.length > 0)
     out.push('', `Related: ${issue.related.map((id) => `\`${id}\``).join(', ')}`);
   return `${out.join('\n')}\n`;
-}
-
-/** Text for a markdown table cell: a `|` would end the cell. */
-export function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
 function describe(condition: Condition): string {

@@ -45,6 +45,11 @@ function formatFinding(finding: Finding): string[] {
         '',
       );
   }
+  if (finding.occurrences > finding.matches.length || finding.firstSeen)
+    out.push(
+      `Occurrences: ${finding.occurrences}${finding.firstSeen ? ` (first ${finding.firstSeen}, last ${finding.lastSeen ?? finding.firstSeen})` : ''}`,
+      '',
+    );
   out.push(
     `**What happened.** ${finding.summary}`,
     '',
@@ -99,7 +104,8 @@ export function fence(text: string): string {
   return `${ticks}\n${text}\n${ticks}`;
 }
 
-function cell(text: string): string {
+/** Text for a markdown table cell: a `|` would end the cell. */
+export function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 

@@ -91,8 +91,13 @@ function formatFinding(finding: Finding, c: Colors): string[] {
       );
     }
   }
-  if (finding.occurrences > finding.matches.length) {
-    out.push(`  ${c.dim(`(${finding.occurrences} occurrences, ${finding.matches.length} shown)`)}`);
+  const seen = finding.firstSeen
+    ? `, first ${finding.firstSeen}${finding.lastSeen && finding.lastSeen !== finding.firstSeen ? `, last ${finding.lastSeen}` : ''}`
+    : '';
+  if (finding.occurrences > finding.matches.length || seen) {
+    out.push(
+      `  ${c.dim(`(${finding.occurrences} occurrence${finding.occurrences === 1 ? '' : 's'}, ${finding.matches.length} shown${seen})`)}`,
+    );
   }
   out.push('', `  ${c.bold('What happened:')} ${finding.summary}`);
   out.push(`  ${c.bold('Why:')} ${wrapParagraph(finding.explanation, 4)}`);

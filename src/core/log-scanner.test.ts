@@ -1,0 +1,80 @@
+// The streaming scanner: whole logs aggregated per entry, the prefilter never changing what is
+// found, entries found across formats, memory bounded.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadKnowledgeBase } from '../kb/load.js';
+import { loadEvalCases } from '../kb/evaluate.js';
+import { loadCatalogue } from '../verifier/catalogue.js';
+import { LogScanner, type ScanOptions } from './log-scanner.js';
+
+const kb = loadKnowledgeBase();
+
+function scan(lines: readonly string[], options: ScanOptions = {}) {
+  const scanner = new LogScanner(kb, options);
+  scanner.beginInput('log');
+  for (const line of lines) scanner.pushLine(line);
+  scanner.endInput(0);
+  return scanner.finish();
+}
+
+const ids = (result: ReturnType<typeof scan>) =>
+  result.evidence.map((evidence) => `${evidence.issue.id}×${evidence.occurrences}`).sort();
+
+test('the prefilter finds exactly what running every signature on every line finds', () => {
+  const texts = [
+    ...kb.issues.flatMap((issue) => [
+      ...issue.examples.map((example) => example.text),
+      ...issue.nearMisses.map((nearMiss) => nearMiss.text),
+    ]),
+    ...loadEvalCases().map((evalCase) => evalCase.text),
+  ];
+  for (const text of texts) {
+    const lines = text.split('\n');
+    assert.deepEqual(ids(scan(lines)), ids(scan(lines, { prefilter: false })), text.slice(0, 200));
+  }
+});
+
+test('a whole log: each entry once, with its count, first and last time, and a few lines', () => {
+  const noise = (i: number) =>
+    `2024-03-01T12:00:${String(i % 60).padStart(2, '0')}.000000000Z stdout F level=info msg="pulled image" n=${i}`;
+  const hit = (second: number) =>
+    `2024-03-01T12:00:${String(second).padStart(2, '0')}.000000000Z stderr F Error: failed to create containerd task: OCI runtime create failed: bpf create \`\`: Invalid argument; libbpf: Error loading vmlinux BTF: -ESRCH`;
+  const lines: string[] = [];
+  for (let i = 0; i < 20_000; i++)
+    lines.push(i % 1000 === 7 ? hit(Math.floor(i / 1000)) : noise(i));
+  const result = scan(lines, { maxMatchesPerFinding: 3 });
+  const btf = result.evidence.find((evidence) => evidence.issue.id === 'btf-vmlinux-missing')!;
+  assert.equal(btf.occurrences, 20);
+  assert.equal(btf.firstSeen, '2024-03-01T12:00:00.000000000Z');
+  assert.equal(btf.lastSeen, '2024-03-01T12:00:19.000000000Z');
+  assert.deepEqual(
+    btf.shown.map((match) => match.line),
+    [8, 1008, 19008],
+  );
+});
+
+test("a crun verifier log inside containerd's quoted msg in a journald JSON record is found and explained", () => {
+  const message =
+    'time="2024-01-31T11:20:00Z" level=error msg="RunContainerError" error="failed to create shim task: OCI runtime create failed: bpf create `0: (61) r2 = *(u32 *)(r1 +0)\\n1: (54) w2 &= 65535\\n2: (61) r3 = *(u32 *)(r1 +0)\\n`: No space left on device: unknown"';
+  const result = scan(
+    [JSON.stringify({ __REALTIME_TIMESTAMP: '1706700000000000', MESSAGE: message })],
+    {
+      verifierCatalogue: loadCatalogue(),
+    },
+  );
+  const crun = result.evidence.find(
+    (evidence) => evidence.issue.id === 'crun-1-14-ebpf-log-enospc',
+  )!;
+  assert.ok(crun, ids(result).join(', '));
+  assert.equal(crun.firstSeen, '2024-01-31T11:20:00.000Z');
+  assert.equal(crun.verifier?.errno, 'ENOSPC');
+  assert.equal(crun.verifier?.insn?.index, 2);
+});
+
+test('a multi-line window is bounded: a start line with no end in sight does not hold the log', () => {
+  const lines = ['OCI runtime create failed: bpf create `0: (61) r2 = *(u32 *)(r1 +0)'];
+  for (let i = 1; i < 5000; i++) lines.push(`${i}: (07) r1 += 1`);
+  const result = scan(lines);
+  // The head alone is the crun entry's second signature (a log cut before its errno).
+  assert.deepEqual(ids(result), ['crun-1-14-ebpf-log-enospc×1']);
+});
