@@ -7,7 +7,7 @@ import { RecordReader, type LogRecord } from './log-records.js';
 function read(lines: string[]): LogRecord[] {
   const records: LogRecord[] = [];
   const reader = new RecordReader((record) => records.push(record));
-  for (const line of lines) reader.push(line);
+  lines.forEach((line, index) => reader.push(line, index + 1));
   reader.finish();
   return records;
 }

@@ -46,8 +46,9 @@ export class RecordReader {
 
   constructor(private readonly emit: (record: LogRecord) => void) {}
 
-  push(raw: string): void {
-    this.lineNumber++;
+  /** One physical line; lineNumber is its 1-based number (lines the caller skipped are not seen). */
+  push(raw: string, lineNumber: number): void {
+    this.lineNumber = lineNumber;
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (this.exportRecord || (line.startsWith('__CURSOR=') && this.partial === null)) {
       this.readExportField(line);
@@ -67,6 +68,11 @@ export class RecordReader {
     }
     this.flushPartial();
     this.emit({ line: this.lineNumber, text: line, ...plainTimestamp(line) });
+  }
+
+  /** Whether a record is being joined or read: then every line must come here. */
+  get busy(): boolean {
+    return this.partial !== null || this.exportRecord !== null;
   }
 
   finish(): void {
