@@ -22,3 +22,7 @@ await build({
   },
   logLevel: 'warning',
 });
+
+// The built-in knowledge base, parsed and validated once here instead of at every start-up.
+const { writeBuiltinCache } = await import('../dist/kb/load.js');
+writeBuiltinCache();

@@ -61,6 +61,12 @@ function addOutputOptions(command: Command): Command {
 }
 
 async function loadKb(dirs: readonly string[]): Promise<KnowledgeBase> {
+  // The common case, the built-in entries alone, comes from the build's cache without loading
+  // the YAML parser and the schema library.
+  if (dirs.length === 0 && !process.env.KCOMPAT_KB) {
+    const cached = (await import('../kb/builtin-cache.js')).builtinKnowledgeBase();
+    if (cached) return cached;
+  }
   const { formatProblem, KbLoadError, loadKnowledgeBase, userKbDirs } =
     await import('../kb/load.js');
   try {
@@ -237,9 +243,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       const { LogScanner } = await import('../core/log-scanner.js');
       const { MAX_RECORD_CHARS } = await import('../core/log-records.js');
       const { reportScan } = await import('../core/diagnose.js');
-      const { loadCatalogue } = await import('../verifier/catalogue.js');
-      const scanOptions = { toolVersion: VERSION, verifierCatalogue: loadCatalogue() };
-      const scanner = new LogScanner(kb, scanOptions);
+      const scanner = new LogScanner(kb, { verifierLogs: true });
       const progress = createProgress(options.format === 'json');
       for (const name of await expandInputs(names)) {
         scanner.beginInput(name);
@@ -250,7 +254,20 @@ export function buildProgram(setExit: (code: number) => void): Command {
         scanner.endInput(stats.bytes, stats.longLines);
       }
       progress.done();
-      setExit(await finish(reportScan(scanner.finish(), facts, kb, scanOptions), options));
+      const scan = scanner.finish();
+      // The verifier catalogue is loaded only when some input carried a verifier log.
+      const verifierCatalogue = scan.evidence.some((evidence) => evidence.verifierLog)
+        ? (await import('../verifier/catalogue-file.js')).loadCatalogue()
+        : undefined;
+      setExit(
+        await finish(
+          reportScan(scan, facts, kb, {
+            toolVersion: VERSION,
+            ...(verifierCatalogue ? { verifierCatalogue } : {}),
+          }),
+          options,
+        ),
+      );
     });
 
   addOutputOptions(addFactOptions(program.command('check', { isDefault: true })))
@@ -316,7 +333,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
         throw new UsageError('no input: give a file, or pipe a verifier log into kcompat verifier');
       const { VerifierLogParser, MAX_LINE_CHARS } = await import('../verifier/parse.js');
       const { explainVerifierLog } = await import('../verifier/explain.js');
-      const { loadCatalogue } = await import('../verifier/catalogue.js');
+      const { loadCatalogue } = await import('../verifier/catalogue-file.js');
       const { unescapeLine } = await import('../core/scan.js');
       const { streamLines } = await import('./input.js');
       const parser = new VerifierLogParser();
@@ -401,7 +418,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (dirs: string[]) => {
       const { formatProblem, KbLoadError, loadKnowledgeBase } = await import('../kb/load.js');
       try {
-        const loaded = loadKnowledgeBase(dirs);
+        // Lint reads the YAML sources themselves, never the build's cache of the built-in entries.
+        const loaded = loadKnowledgeBase(dirs, { useCache: false });
         process.stdout.write(`${loaded.issues.length} known issues valid\n`);
         setExit(EXIT_NOTHING_FOUND);
       } catch (error) {

@@ -2,7 +2,7 @@
 // machine. Everything they know about the host arrives as facts. Text is scanned by LogScanner
 // (src/core/log-scanner.ts), which the CLI also feeds as a stream.
 import type { KnowledgeBase, LoadedIssue } from '../kb/load.js';
-import { SEVERITIES } from '../kb/schema.js';
+import { SEVERITIES } from '../kb/severity.js';
 import { evaluateCondition } from './conditions.js';
 import { compareText } from './versions.js';
 import type { Facts } from './facts.js';
@@ -16,14 +16,18 @@ import {
   type Verdict,
 } from './report.js';
 import { LogScanner, type ScanOptions, type ScanResult } from './log-scanner.js';
+import type { CatalogueEntry } from '../verifier/catalogue.js';
+import { explainVerifierLog } from '../verifier/explain.js';
 
 export interface TextInput {
   name: string;
   text: string;
 }
 
-export interface DiagnoseOptions extends ScanOptions {
+export interface DiagnoseOptions extends Omit<ScanOptions, 'verifierLogs'> {
   toolVersion?: string;
+  /** With the verifier-message catalogue, findings whose input carries a verifier log explain it. */
+  verifierCatalogue?: readonly CatalogueEntry[];
 }
 
 /** Diagnoses error text or whole logs (held in memory) against the knowledge base. */
@@ -33,7 +37,10 @@ export function diagnose(
   kb: KnowledgeBase,
   options: DiagnoseOptions = {},
 ): Report {
-  const scanner = new LogScanner(kb, options);
+  const scanner = new LogScanner(kb, {
+    ...options,
+    verifierLogs: Boolean(options.verifierCatalogue),
+  });
   for (const input of inputs) {
     scanner.beginInput(input.name);
     const physical = input.text.split('\n');
@@ -68,7 +75,12 @@ export function reportScan(
     const finding = buildFinding(evidence.issue, verdict, conditions, shown, evidence.occurrences);
     if (evidence.firstSeen) finding.firstSeen = evidence.firstSeen;
     if (evidence.lastSeen) finding.lastSeen = evidence.lastSeen;
-    if (evidence.verifier) finding.verifier = evidence.verifier;
+    if (evidence.verifierLog && options.verifierCatalogue)
+      finding.verifier = explainVerifierLog(
+        evidence.verifierLog,
+        options.verifierCatalogue,
+        evidence.verifierLog.input,
+      );
     if (verdict === 'benign') finding.realCauseHints = evidence.realCauseHints;
     return { finding, priority: evidence.priority, first: evidence.first.sequence };
   });

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadKnowledgeBase } from '../kb/load.js';
 import { loadEvalCases } from '../kb/evaluate.js';
-import { loadCatalogue } from '../verifier/catalogue.js';
+import { loadCatalogue } from '../verifier/catalogue-file.js';
+import { explainVerifierLog } from '../verifier/explain.js';
 import { LogScanner, type ScanOptions } from './log-scanner.js';
 
 const kb = loadKnowledgeBase();
@@ -58,17 +59,16 @@ test("a crun verifier log inside containerd's quoted msg in a journald JSON reco
     'time="2024-01-31T11:20:00Z" level=error msg="RunContainerError" error="failed to create shim task: OCI runtime create failed: bpf create `0: (61) r2 = *(u32 *)(r1 +0)\\n1: (54) w2 &= 65535\\n2: (61) r3 = *(u32 *)(r1 +0)\\n`: No space left on device: unknown"';
   const result = scan(
     [JSON.stringify({ __REALTIME_TIMESTAMP: '1706700000000000', MESSAGE: message })],
-    {
-      verifierCatalogue: loadCatalogue(),
-    },
+    { verifierLogs: true },
   );
   const crun = result.evidence.find(
     (evidence) => evidence.issue.id === 'crun-1-14-ebpf-log-enospc',
   )!;
   assert.ok(crun, ids(result).join(', '));
   assert.equal(crun.firstSeen, '2024-01-31T11:20:00.000Z');
-  assert.equal(crun.verifier?.errno, 'ENOSPC');
-  assert.equal(crun.verifier?.insn?.index, 2);
+  const explained = explainVerifierLog(crun.verifierLog!, loadCatalogue());
+  assert.equal(explained.errno, 'ENOSPC');
+  assert.equal(explained.insn?.index, 2);
 });
 
 test('a multi-line window is bounded: a start line with no end in sight does not hold the log', () => {

@@ -2,14 +2,21 @@
 // Every problem is reported as file:line with the reason, so operators can fix their own
 // entries without reading code.
 import { requiredLiterals } from './literals.js';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  BUILTIN_CACHE,
+  BUILTIN_KB_DIR,
+  builtinFiles,
+  readBuiltinCache,
+  type BuiltinCache,
+} from './builtin-cache.js';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { KnownIssueSchema, type KnownIssue, type Signature } from './schema.js';
 import { parseRange } from '../core/versions.js';
 
-export const BUILTIN_KB_DIR = fileURLToPath(new URL('../../kb', import.meta.url));
+export { BUILTIN_KB_DIR } from './builtin-cache.js';
 
 /** Files above this size are not knowledge-base entries; refuse them rather than parse them. */
 const MAX_ENTRY_BYTES = 1024 * 1024;
@@ -134,7 +141,7 @@ export function parseKnownIssue(
 /** Loads every *.yaml file of the directories; throws KbLoadError listing all problems. */
 export function loadKnowledgeBase(
   userDirs: readonly string[] = [],
-  { includeBuiltin = true }: { includeBuiltin?: boolean } = {},
+  { includeBuiltin = true, useCache = true }: { includeBuiltin?: boolean; useCache?: boolean } = {},
 ): KnowledgeBase {
   const problems: KbProblem[] = [];
   const issues: LoadedIssue[] = [];
@@ -143,6 +150,11 @@ export function loadKnowledgeBase(
     ...userDirs.map((dir) => ({ dir: resolve(dir), builtin: false })),
   ];
   for (const { dir, builtin } of dirs) {
+    const cached = builtin && useCache ? readBuiltinCache(BUILTIN_KB_DIR) : undefined;
+    if (cached) {
+      issues.push(...cached);
+      continue;
+    }
     for (const file of listEntryFiles(dir, problems)) {
       const yamlText = readEntry(file, problems);
       if (yamlText === undefined) continue;
@@ -168,6 +180,20 @@ export function loadKnowledgeBase(
   }
   if (problems.length > 0) throw new KbLoadError(problems);
   return { issues: [...byId.values()], byId };
+}
+
+/** Writes dist/kb-cache.json from kb/ (the build calls this; src/kb/builtin-cache.ts reads it). */
+export function writeBuiltinCache(): void {
+  const kb = loadKnowledgeBase([], { includeBuiltin: true, useCache: false });
+  const cache: BuiltinCache = {
+    files: builtinFiles(),
+    issues: kb.issues.map((issue) => ({
+      ...issue,
+      file: basename(issue.file),
+      signatures: issue.signatures.map(({ regex: _regex, startRegex: _start, ...rest }) => rest),
+    })),
+  };
+  writeFileSync(BUILTIN_CACHE, JSON.stringify(cache));
 }
 
 /** User KB directories from --kb flags and the KCOMPAT_KB variable (colon-separated). */

@@ -10,7 +10,7 @@ import { requireRootBpf } from '../../test/require.js';
 import { createMap, loadProgram } from '../host/bpf/attrs.js';
 import { errnoName } from '../host/bpf/errno-names.js';
 import { openBpfSyscall, type BpfSyscall } from '../host/bpf/syscall.js';
-import { loadCatalogue } from './catalogue.js';
+import { loadCatalogue } from './catalogue-file.js';
 import { explainVerifierLog } from './explain.js';
 import { parseVerifierLog } from './parse.js';
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { loadCatalogue } from './catalogue.js';
+import { loadCatalogue } from './catalogue-file.js';
 import { explainVerifierLog } from './explain.js';
 import { parseVerifierLog, VerifierLogParser, MAX_LINE_CHARS } from './parse.js';
 
