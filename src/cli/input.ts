@@ -17,6 +17,7 @@ const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
 export interface StreamStats {
   /** Bytes of text read (after decompression). */
   bytes: number;
+  /** Lines, when read line by line (blocks are counted by their consumer). */
   lines: number;
   /** Lines longer than the maximum, cut. */
   longLines: number;
@@ -28,7 +29,11 @@ export interface StreamOptions {
   onProgress?: (read: number, total: number | undefined) => void;
 }
 
-/** Splits decoded chunks into lines, cutting a line at maxLineChars and skipping the rest of it. */
+/**
+ * Splits decoded chunks into lines (onLine) or into blocks of whole lines (onBlock, joined by
+ * "\n": the consumer searches a block at once). A line longer than maxLineChars is cut there and
+ * the rest of it skipped, so what is held is one chunk plus one line at most.
+ */
 class LineSplitter {
   private readonly decoder = new StringDecoder('utf8');
   private pending = '';
@@ -36,23 +41,25 @@ class LineSplitter {
   lines = 0;
   longLines = 0;
   constructor(
-    private readonly onLine: (line: string) => void,
+    private readonly sink: { onLine?: (line: string) => void; onBlock?: (text: string) => void },
     private readonly maxLineChars: number,
   ) {}
 
   push(chunk: Buffer): void {
-    const text = this.pending + this.decoder.write(chunk);
+    let text = this.pending + this.decoder.write(chunk);
     this.pending = '';
-    let start = 0;
-    for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', start)) {
-      if (!this.skipping) this.emit(text.slice(start, newline));
+    if (this.skipping) {
+      const newline = text.indexOf('\n');
+      if (newline < 0) return;
       this.skipping = false;
-      start = newline + 1;
+      text = text.slice(newline + 1);
     }
-    if (this.skipping) return;
-    const rest = text.slice(start);
+    const last = text.lastIndexOf('\n');
+    const rest = last < 0 ? text : text.slice(last + 1);
+    if (last >= 0) this.emit(text.slice(0, last));
     if (rest.length > this.maxLineChars) {
-      this.emit(rest);
+      this.emit(rest.slice(0, this.maxLineChars));
+      this.longLines++;
       this.skipping = true;
     } else this.pending = rest;
   }
@@ -62,10 +69,15 @@ class LineSplitter {
     if (rest !== '' && !this.skipping) this.emit(rest);
   }
 
-  private emit(line: string): void {
-    this.lines++;
-    if (line.length > this.maxLineChars) this.longLines++;
-    this.onLine(line.length > this.maxLineChars ? line.slice(0, this.maxLineChars) : line);
+  private emit(text: string): void {
+    if (this.sink.onBlock) {
+      this.sink.onBlock(text);
+      return;
+    }
+    for (const line of text.split('\n')) {
+      this.lines++;
+      this.sink.onLine!(line.length > this.maxLineChars ? line.slice(0, this.maxLineChars) : line);
+    }
   }
 }
 
@@ -109,7 +121,7 @@ function exists(name: string): boolean {
  */
 export async function streamLines(
   name: string,
-  onLine: (line: string) => void,
+  sink: ((line: string) => void) | { onBlock: (text: string) => void },
   { maxLineChars, onProgress }: StreamOptions,
 ): Promise<StreamStats> {
   const label = describe(name);
@@ -127,7 +139,10 @@ export async function streamLines(
     }
   }
   const source: Readable = name === '-' ? process.stdin : createReadStream(name);
-  const splitter = new LineSplitter(onLine, maxLineChars);
+  const splitter = new LineSplitter(
+    typeof sink === 'function' ? { onLine: sink } : sink,
+    maxLineChars,
+  );
   let bytes = 0;
   let read = 0;
   let format: 'plain' | 'gzip' | 'zstd' = 'plain';

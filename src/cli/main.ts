@@ -247,10 +247,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
       const progress = createProgress(options.format === 'json');
       for (const name of await expandInputs(names)) {
         scanner.beginInput(name);
-        const stats = await streamLines(name, (line) => scanner.pushLine(line), {
-          maxLineChars: MAX_RECORD_CHARS,
-          onProgress: (read, total) => progress.update(name, read, total),
-        });
+        const stats = await streamLines(
+          name,
+          { onBlock: (text) => scanner.pushBlock(text) },
+          {
+            maxLineChars: MAX_RECORD_CHARS,
+            onProgress: (read, total) => progress.update(name, read, total),
+          },
+        );
         scanner.endInput(stats.bytes, stats.longLines);
       }
       progress.done();

@@ -35,6 +35,32 @@ test('the prefilter finds exactly what running every signature on every line fin
   }
 });
 
+test('blocks of lines give what line by line gives, with the same line numbers', () => {
+  const texts = [
+    ...kb.issues.flatMap((issue) => issue.examples.map((example) => example.text)),
+    ...loadEvalCases().map((evalCase) => evalCase.text),
+  ];
+  const byBlock = (text: string) => {
+    const scanner = new LogScanner(kb, { verifierLogs: true });
+    scanner.beginInput('log');
+    // Noise around the text, in blocks that split it at arbitrary lines.
+    const lines = ['noise a', ...text.split('\n'), 'noise b'];
+    for (let i = 0; i < lines.length; i += 3) scanner.pushBlock(lines.slice(i, i + 3).join('\n'));
+    scanner.endInput(0);
+    return scanner.finish();
+  };
+  const summary = (result: ReturnType<typeof scan>) =>
+    result.evidence
+      .map((evidence) => `${evidence.issue.id}@${evidence.first.line}×${evidence.occurrences}`)
+      .sort();
+  for (const text of texts) {
+    const expected = scan(['noise a', ...text.split('\n'), 'noise b'], { verifierLogs: true });
+    const got = byBlock(text);
+    assert.deepEqual(summary(got), summary(expected), text.slice(0, 200));
+    assert.equal(got.inputs[0]!.lines, expected.inputs[0]!.lines);
+  }
+});
+
 test('a whole log: each entry once, with its count, first and last time, and a few lines', () => {
   const noise = (i: number) =>
     `2024-03-01T12:00:${String(i % 60).padStart(2, '0')}.000000000Z stdout F level=info msg="pulled image" n=${i}`;

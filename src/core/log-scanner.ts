@@ -8,6 +8,7 @@ import { looksLikeVerifierLine } from '../verifier/explain.js';
 import { VerifierLogParser, type ParsedVerifierLog } from '../verifier/parse.js';
 import { RecordReader, type LogRecord } from './log-records.js';
 import type { InputSummary, Match } from './report.js';
+import { LiteralSet } from './literal-set.js';
 import { matchLine, matchWindow, unescapeLine, type SignatureMatch } from './scan.js';
 
 const MAX_REAL_CAUSE_HINTS = 3;
@@ -107,16 +108,14 @@ class Prefilter {
 }
 
 /**
- * One regex over raw physical lines: any piece of a literal between the characters a log format
- * may escape (quotes, backslashes; escaped newlines split a literal too). Null when some signature
- * has no such piece: then every line takes the full path.
+ * The literals to look for in raw physical lines: of each signature literal, its longest piece
+ * between the characters a log format may escape (quotes, backslashes; an escaped newline splits
+ * a literal too), plus what starts a verifier log and what starts a record the next lines
+ * continue (journald export, docker json-file, CRI partials). Null when some signature has no
+ * such piece of three or more characters: then every line takes the full path.
  */
-function rawLiteralFilter(
-  refs: readonly SignatureRef[],
-  verifier: boolean,
-): { test(line: string): boolean } | null {
-  const sensitive: string[] = [];
-  const insensitive: string[] = [];
+function rawLiterals(refs: readonly SignatureRef[], verifier: boolean): LiteralSet | null {
+  const pieces: string[] = ['__CURSOR=', '{"log":', ' stdout P ', ' stderr P '];
   for (const ref of refs) {
     const literals = ref.signature.literals;
     if (!literals) return null;
@@ -125,50 +124,32 @@ function rawLiteralFilter(
         .split(/["'\\\n]/)
         .reduce((best, piece) => (piece.length > best.length ? piece : best), '');
       if (longest.length < 3) return null;
-      (ref.signature.ignoreCase ? insensitive : sensitive).push(longest);
+      pieces.push(longest);
     }
   }
-  // The start of a verifier log: an instruction, the summary, libbpf's wrapper.
-  if (verifier) sensitive.push(') r', ') if ', ') call ', ') exit', 'processed ', 'PROG LOAD LOG');
-  // Case-sensitive pieces as a trie (entries sharing a prefix, as operators' own entries tend
-  // to, cost one branch, not one alternative each); the case-insensitive ones as a flat
-  // alternation with the i flag (Node 20 has no (?i:) groups, so that is a second regex).
-  const trie = new RegExp(trieAlternation([...new Set(sensitive)]));
-  const flat =
-    insensitive.length > 0
-      ? new RegExp([...new Set(insensitive)].map(escapeRegex).join('|'), 'i')
-      : null;
-  return { test: (line: string) => trie.test(line) || (flat?.test(line) ?? false) };
+  // A verifier log: its first state line, its summary, or the loaders' wrappers around it.
+  if (verifier)
+    pieces.push(
+      'R10=fp0',
+      'processed ',
+      'PROG LOAD LOG',
+      'load program',
+      'BPF program is too large',
+    );
+  return new LiteralSet(pieces);
 }
 
-type Trie = Map<string, Trie> & { end?: boolean };
-
-/** An alternation of literals as a regex trie: "ab|ac" becomes "a(?:b|c)". */
-function trieAlternation(words: readonly string[]): string {
-  const root: Trie = new Map();
-  for (const word of words) {
-    let node = root;
-    for (const char of word) {
-      if (!node.has(char)) node.set(char, new Map());
-      node = node.get(char)!;
-    }
-    node.end = true;
-  }
-  const emit = (node: Trie): string => {
-    if (node.end) return ''; // the shorter literal already decides
-    const branches = [...node].map(([char, child]) => escapeRegex(char) + emit(child));
-    return branches.length === 1 ? branches[0]! : `(?:${branches.join('|')})`;
-  };
-  return emit(root);
+function lineEnd(text: string, from: number): number {
+  const end = text.indexOf('\n', from);
+  return end < 0 ? text.length : end;
 }
 
-/** Lines that begin a record the next lines continue (CRI partials, json-file splits, journald export). */
-function mayContinue(line: string): boolean {
-  return (
-    line.startsWith('__CURSOR=') ||
-    (line.startsWith('{"log":') && !line.includes('\\n"')) ||
-    / (?:stdout|stderr) P /.test(line.slice(0, 48))
-  );
+/** How many newlines text[from, to) holds. */
+function newlines(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let at = text.indexOf('\n', from); at >= 0 && at < to; at = text.indexOf('\n', at + 1))
+    count++;
+  return count;
 }
 
 function escapeRegex(text: string): string {
@@ -195,7 +176,7 @@ export class LogScanner {
   private verifierTail = 0;
   private inputEvidence: IssueEvidence[] = [];
   private physicalLines = 0;
-  private readonly rawFilter: { test(line: string): boolean } | null;
+  private readonly rawFilter: LiteralSet | null;
 
   constructor(
     private readonly kb: KnowledgeBase,
@@ -207,9 +188,7 @@ export class LogScanner {
     );
     this.prefilter = new Prefilter(this.refs, options.prefilter !== false);
     this.rawFilter =
-      options.prefilter === false
-        ? null
-        : rawLiteralFilter(this.refs, Boolean(options.verifierLogs));
+      options.prefilter === false ? null : rawLiterals(this.refs, Boolean(options.verifierLogs));
   }
 
   beginInput(name: string): void {
@@ -229,20 +208,52 @@ export class LogScanner {
   /** One physical line of the current input (without its newline). */
   pushLine(line: string): void {
     this.physicalLines++;
-    // The fast path for the bulk of a log: a line that holds no literal of any signature (before
-    // unescaping: the raw literals stop at characters a log may escape) and that no open window,
-    // hint collection, verifier log or record being joined needs, is skipped whole.
-    if (
-      this.rawFilter !== null &&
-      this.windows.size === 0 &&
-      this.hintCollectors.length === 0 &&
-      this.verifierTail === 0 &&
-      !this.reader!.busy &&
-      !this.rawFilter.test(line) &&
-      !mayContinue(line)
-    )
-      return;
+    // The fast path for the bulk of a log: a line that holds none of the raw literals, while no
+    // open window, hint collection, verifier log or record being joined needs it, is skipped.
+    if (this.rawFilter !== null && !this.needsEveryLine() && this.rawFilter.find(line) < 0) return;
     this.reader!.push(line, this.physicalLines);
+  }
+
+  /**
+   * A block of complete lines (joined by "\n", no final newline): the same as pushLine for each,
+   * but the literal search runs over the whole block and only lines with a hit are split out.
+   */
+  pushBlock(text: string): void {
+    if (this.rawFilter === null) {
+      for (const line of text.split('\n')) this.pushLine(line);
+      return;
+    }
+    let position = 0;
+    while (position <= text.length) {
+      if (this.needsEveryLine()) {
+        const end = lineEnd(text, position);
+        this.physicalLines++;
+        this.reader!.push(text.slice(position, end), this.physicalLines);
+        position = end + 1;
+        continue;
+      }
+      const hit = this.rawFilter.find(text, position);
+      if (hit < 0) {
+        // The rest of the block: its lines are its newlines plus the last one.
+        this.physicalLines += newlines(text, position, text.length) + 1;
+        return;
+      }
+      const start = text.lastIndexOf('\n', hit - 1) + 1;
+      this.physicalLines += newlines(text, position, start);
+      const end = lineEnd(text, hit);
+      this.physicalLines++;
+      this.reader!.push(text.slice(start, end), this.physicalLines);
+      position = end + 1;
+    }
+  }
+
+  private needsEveryLine(): boolean {
+    return (
+      this.windows.size > 0 ||
+      this.hintCollectors.length > 0 ||
+      this.verifierTail > 0 ||
+      this.reader!.busy
+    );
   }
 
   /** bytes: the size of the input as read (the caller knows it; counting here would cost a pass). */
