@@ -1,6 +1,7 @@
 // npm run bench: every benchmark in bench/, printed as medians and ratios against its peer.
 import { benchProbe } from './probe.bench.js';
 import { benchVerifier } from './verifier.bench.js';
+import { benchWhy, printWhy } from './why.bench.js';
 
 const probe = benchProbe();
 console.log('## probe: kcompat probe vs bpftool feature probe kernel (medians)');
@@ -36,3 +37,6 @@ console.log(
 console.log(
   `| grep -c (reading floor) | ${verifier.grepMs.toFixed(0)} ms | ${(verifier.mb / (verifier.grepMs / 1000)).toFixed(0)} MB/s | |`,
 );
+
+console.log('');
+printWhy(benchWhy());

@@ -17,7 +17,8 @@ function blockHash(text: string, end: number): number {
 export class LiteralSet {
   private readonly shortest: number;
   private readonly shift: Uint8Array;
-  private readonly candidates = new Map<number, string[]>();
+  /** Per block hash, the literals by their first `shortest` characters: a shared prefix is compared once. */
+  private readonly candidates = new Map<number, Map<string, string[]>>();
 
   constructor(literals: readonly string[]) {
     const folded = [...new Set(literals.map((literal) => literal.toLowerCase()))];
@@ -33,9 +34,10 @@ export class LiteralSet {
         const distance = this.shortest - 1 - end;
         if (distance < this.shift[hash]!) this.shift[hash] = distance;
         if (distance === 0) {
-          const list = this.candidates.get(hash) ?? [];
-          list.push(literal);
-          this.candidates.set(hash, list);
+          const byPrefix = this.candidates.get(hash) ?? new Map<string, string[]>();
+          const prefix = literal.slice(0, this.shortest);
+          byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), literal]);
+          this.candidates.set(hash, byPrefix);
         }
       }
     }
@@ -52,8 +54,10 @@ export class LiteralSet {
         continue;
       }
       const start = end - last;
-      for (const literal of this.candidates.get(hash)!)
-        if (matchesAt(text, start, literal)) return start;
+      for (const [prefix, literals] of this.candidates.get(hash)!) {
+        if (!matchesAt(text, start, prefix)) continue;
+        for (const literal of literals) if (matchesAt(text, start, literal)) return start;
+      }
       end++;
     }
     return -1;
