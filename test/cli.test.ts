@@ -1,7 +1,7 @@
 // Spawns the real kcompat command (the built dist/) and checks its output and exit codes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -552,4 +552,29 @@ test('why reads zstd and gzip files, expands quoted globs, and reads journald JS
   assert.equal(fromZstd.findings[0].id, globbed.findings[0].id);
   writeFileSync(join(dir, 'broken.zst'), readFileSync(zst).subarray(0, 12));
   assertUsageError(kcompat(['why', '--no-probe', join(dir, 'broken.zst')]), /broken zstd data/);
+});
+
+test('--timeout: an input that never ends (a FIFO held open) stops with one line and exit 2', () => {
+  const fifo = join(scratch, 'never.fifo');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  // A writer that opens the FIFO, writes a line and keeps it open for longer than the timeout.
+  const writer = spawn(
+    'sh',
+    ['-c', `exec 3>"${fifo}"; echo "level=info msg=hello" >&3; sleep 20`],
+    {
+      stdio: 'ignore',
+    },
+  );
+  try {
+    const started = Date.now();
+    const run = kcompat(['why', '--no-probe', '--timeout', '1', fifo]);
+    assert.ok(Date.now() - started < 10_000, 'it stopped promptly');
+    assertUsageError(run, /still open after 1 s \(--timeout\)/);
+    assertUsageError(
+      kcompat(['why', '--timeout', 'soon', '-'], 'x'),
+      /--timeout soon: give a number of seconds/,
+    );
+  } finally {
+    writer.kill('SIGKILL');
+  }
 });

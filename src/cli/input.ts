@@ -3,7 +3,8 @@
 // line (cut at a maximum length, the rest skipped and counted) at a time. What is not text
 // (binary, empty, unreadable, a directory, broken compressed data) is refused with a one-line
 // UsageError.
-import { createReadStream, statSync } from 'node:fs';
+import { constants, createReadStream, openSync, statSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { isAbsolute } from 'node:path';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
@@ -27,6 +28,8 @@ export interface StreamOptions {
   maxLineChars: number;
   /** Called as the source is read: bytes of the file so far, and its size when known. */
   onProgress?: (read: number, total: number | undefined) => void;
+  /** Give up reading after this many seconds (a FIFO or a pipe that never ends). */
+  timeoutSeconds?: number;
 }
 
 /**
@@ -122,15 +125,17 @@ function exists(name: string): boolean {
 export async function streamLines(
   name: string,
   sink: ((line: string) => void) | { onBlock: (text: string) => void },
-  { maxLineChars, onProgress }: StreamOptions,
+  { maxLineChars, onProgress, timeoutSeconds }: StreamOptions,
 ): Promise<StreamStats> {
   const label = describe(name);
   let total: number | undefined;
+  let fifo = false;
   if (name !== '-') {
     try {
       const stat = statSync(name);
       if (stat.isDirectory()) throw new UsageError(`${name}: is a directory, not a log file`);
       if (stat.isFile()) total = stat.size;
+      fifo = stat.isFIFO();
     } catch (error) {
       if (error instanceof UsageError) throw error;
       throw new UsageError(
@@ -138,7 +143,18 @@ export async function streamLines(
       );
     }
   }
-  const source: Readable = name === '-' ? process.stdin : createReadStream(name);
+  // A FIFO is read as a non-blocking pipe: a blocking read of one cannot be cancelled, and the
+  // process could not end while it waits (--timeout).
+  const source: Readable =
+    name === '-'
+      ? process.stdin
+      : fifo
+        ? new Socket({
+            fd: openSync(name, constants.O_RDONLY | constants.O_NONBLOCK),
+            readable: true,
+            writable: false,
+          })
+        : createReadStream(name);
   const splitter = new LineSplitter(
     typeof sink === 'function' ? { onLine: sink } : sink,
     maxLineChars,
@@ -146,6 +162,7 @@ export async function streamLines(
   let bytes = 0;
   let read = 0;
   let format: 'plain' | 'gzip' | 'zstd' = 'plain';
+  let timer: NodeJS.Timeout | undefined;
   const take = (chunk: Buffer) => {
     if (bytes === 0 && chunk.subarray(0, SNIFF_BYTES).includes(0) && !isJournalExport(chunk))
       throw new UsageError(`${label}: binary data (NUL bytes), not a log or error text`);
@@ -153,7 +170,28 @@ export async function streamLines(
     splitter.push(chunk);
   };
   try {
-    const raw = source[Symbol.asyncIterator]();
+    // A read blocked on a FIFO cannot be cancelled, so the timeout races each read instead.
+    const expired =
+      timeoutSeconds === undefined
+        ? null
+        : new Promise<never>((_, reject) => {
+            timer = setTimeout(
+              () =>
+                reject(
+                  new UsageError(
+                    `${label}: still open after ${timeoutSeconds} s (--timeout); nothing diagnosed`,
+                    true,
+                  ),
+                ),
+              timeoutSeconds * 1000,
+            );
+          });
+    expired?.catch(() => undefined);
+    const iterator = source[Symbol.asyncIterator]();
+    const raw = {
+      next: (): Promise<IteratorResult<Buffer>> =>
+        expired ? Promise.race([iterator.next(), expired]) : iterator.next(),
+    };
     const first = await raw.next();
     if (first.done) throw new UsageError(`${label}: empty input, nothing to read`);
     const head = first.value as Buffer;
@@ -203,6 +241,7 @@ export async function streamLines(
         : `${label}: broken ${format} data (${(error as Error).message})`,
     );
   } finally {
+    clearTimeout(timer);
     if (name !== '-') source.destroy();
   }
   splitter.end();

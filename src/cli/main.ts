@@ -25,6 +25,16 @@ interface CommonOptions {
   facts?: string;
   probe: boolean;
   color?: boolean;
+  timeout?: string;
+}
+
+/** --timeout SECONDS: a positive number, or a usage error. */
+function timeoutOption(text: string | undefined): { timeoutSeconds?: number } {
+  if (text === undefined) return {};
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new UsageError(`--timeout ${text}: give a number of seconds greater than 0`);
+  return { timeoutSeconds: seconds };
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -231,6 +241,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   addOutputOptions(addFactOptions(program.command('why')))
     .description('diagnose error text or whole logs (files, - for standard input, .gz)')
     .argument('[files...]', 'files to read; standard input when none is given')
+    .option('--timeout <seconds>', 'stop reading an input that stays open longer (a FIFO, a pipe)')
     .addHelpText('after', EXAMPLES_WHY)
     .action(async (files: string[], options: CommonOptions) => {
       const names = files.length > 0 ? files : ['-'];
@@ -253,6 +264,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
           {
             maxLineChars: MAX_RECORD_CHARS,
             onProgress: (read, total) => progress.update(name, read, total),
+            ...timeoutOption(options.timeout),
           },
         );
         scanner.endInput(stats.bytes, stats.longLines);
@@ -330,43 +342,51 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
     .option('--color', 'force colour')
     .option('--no-color', 'never colour')
+    .option('--timeout <seconds>', 'stop reading an input that stays open longer (a FIFO, a pipe)')
     .addHelpText('after', EXAMPLES_VERIFIER)
-    .action(async (file: string | undefined, options: { format: string; color?: boolean }) => {
-      const name = file ?? '-';
-      if (name === '-' && process.stdin.isTTY)
-        throw new UsageError('no input: give a file, or pipe a verifier log into kcompat verifier');
-      const { VerifierLogParser, MAX_LINE_CHARS } = await import('../verifier/parse.js');
-      const { explainVerifierLog } = await import('../verifier/explain.js');
-      const { loadCatalogue } = await import('../verifier/catalogue-file.js');
-      const { unescapeLine } = await import('../core/scan.js');
-      const { streamLines } = await import('./input.js');
-      const parser = new VerifierLogParser();
-      await streamLines(
-        name,
-        (line) => {
-          for (const part of unescapeLine(line)) parser.push(part);
-        },
-        { maxLineChars: MAX_LINE_CHARS + 1 },
-      );
-      const parsed = parser.finish();
-      if (
-        parsed.verifierLines === 0 ||
-        (!parsed.error && !parsed.insn && parsed.stats.processedInsns === null)
-      )
-        throw new UsageError(
-          `${name === '-' ? 'standard input' : name}: no BPF verifier log found (no instructions, no verifier messages)`,
+    .action(
+      async (
+        file: string | undefined,
+        options: { format: string; color?: boolean; timeout?: string },
+      ) => {
+        const name = file ?? '-';
+        if (name === '-' && process.stdin.isTTY)
+          throw new UsageError(
+            'no input: give a file, or pipe a verifier log into kcompat verifier',
+          );
+        const { VerifierLogParser, MAX_LINE_CHARS } = await import('../verifier/parse.js');
+        const { explainVerifierLog } = await import('../verifier/explain.js');
+        const { loadCatalogue } = await import('../verifier/catalogue-file.js');
+        const { unescapeLine } = await import('../core/scan.js');
+        const { streamLines } = await import('./input.js');
+        const parser = new VerifierLogParser();
+        await streamLines(
+          name,
+          (line) => {
+            for (const part of unescapeLine(line)) parser.push(part);
+          },
+          { maxLineChars: MAX_LINE_CHARS + 1, ...timeoutOption(options.timeout) },
         );
-      const report = explainVerifierLog(parsed, loadCatalogue(), name);
-      const formats = await import('../report/verifier.js');
-      process.stdout.write(
-        options.format === 'json'
-          ? formats.formatVerifierJson(report)
-          : options.format === 'markdown'
-            ? formats.formatVerifierMarkdown(report)
-            : formats.formatVerifierText(report, { color: useColor(options) }),
-      );
-      setExit(report.outcome === 'accepted' ? EXIT_NOTHING_FOUND : EXIT_FINDINGS);
-    });
+        const parsed = parser.finish();
+        if (
+          parsed.verifierLines === 0 ||
+          (!parsed.error && !parsed.insn && parsed.stats.processedInsns === null)
+        )
+          throw new UsageError(
+            `${name === '-' ? 'standard input' : name}: no BPF verifier log found (no instructions, no verifier messages)`,
+          );
+        const report = explainVerifierLog(parsed, loadCatalogue(), name);
+        const formats = await import('../report/verifier.js');
+        process.stdout.write(
+          options.format === 'json'
+            ? formats.formatVerifierJson(report)
+            : options.format === 'markdown'
+              ? formats.formatVerifierMarkdown(report)
+              : formats.formatVerifierText(report, { color: useColor(options) }),
+        );
+        setExit(report.outcome === 'accepted' ? EXIT_NOTHING_FOUND : EXIT_FINDINGS);
+      },
+    );
 
   const kb = program
     .command('kb')
@@ -470,6 +490,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (error instanceof UsageError) {
       process.stderr.write(`kcompat: ${error.message}\n`);
+      if (error.exitNow) process.exit(EXIT_USAGE);
       return EXIT_USAGE;
     }
     process.stderr.write(`kcompat: internal error: ${(error as Error).message}\n`);

@@ -113,3 +113,19 @@ test('a check-only entry needs conditions, and signatures need examples', () => 
     assert.match(problems, /silent\.yaml:\d+: .*needs at least one verbatim example/);
   });
 });
+
+test('a regex that can backtrack without bound is refused at load, with file:line and the reason', () => {
+  withDir(
+    {
+      'nested.yaml': entryYaml('nested', '(a+)+$'),
+      'starry.yaml': entryYaml('starry', 'error: (?:x*y?)*z'),
+      'bounded.yaml': entryYaml('bounded', 'error: (?:a{1,10}b){0,5}c'),
+    },
+    (dir) => {
+      const problems = problemsOf(dir).join('\n');
+      assert.match(problems, /nested\.yaml:\d+: .*nested unbounded repetition "a\+"/);
+      assert.match(problems, /starry\.yaml:\d+: .*nested unbounded repetition/);
+      assert.doesNotMatch(problems, /bounded\.yaml/);
+    },
+  );
+});

@@ -2,6 +2,7 @@
 // Every problem is reported as file:line with the reason, so operators can fix their own
 // entries without reading code.
 import { requiredLiterals } from './literals.js';
+import { unsafeRepetition } from './regex-safety.js';
 import {
   BUILTIN_CACHE,
   BUILTIN_KB_DIR,
@@ -61,6 +62,13 @@ export function compileSignature(signature: Signature): CompiledSignature {
   const flags = signature.ignoreCase ? 'i' : '';
   const regex = new RegExp(signature.pattern, flags);
   if (regex.test('')) throw new Error(`pattern ${signature.name} matches the empty string`);
+  for (const [what, source] of [
+    ['pattern', signature.pattern],
+    ['start', signature.start],
+  ] as const) {
+    const unsafe = source === undefined ? null : unsafeRepetition(source);
+    if (unsafe) throw new Error(`${what} of ${signature.name}: ${unsafe}`);
+  }
   const compiled: CompiledSignature = {
     ...signature,
     regex,
