@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -577,4 +577,18 @@ test('--timeout: an input that never ends (a FIFO held open) stops with one line
   } finally {
     writer.kill('SIGKILL');
   }
+});
+
+test('a 1 GiB facts file is refused before it is read; a 1 GiB line is cut, not held', () => {
+  const huge = join(scratch, 'huge.json');
+  writeFileSync(huge, '');
+  truncateSync(huge, 1 << 30); // sparse: no disk is used
+  assertUsageError(
+    kcompat(['check', '--no-probe', '--facts', huge]),
+    /is not a facts file \(at most 16 MiB\)/,
+  );
+  const line = join(scratch, 'one-line.log');
+  writeFileSync(line, `${'a'.repeat(3 << 20)} libbpf: failed to find valid kernel BTF\n`);
+  const run = json(kcompat(['why', '--no-probe', '--format', 'json', line]));
+  assert.equal(run.inputs[0].longLines, 1);
 });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The kcompat command: parses arguments, gathers facts and inputs, runs the core, prints a
 // formatter's output and exits 0 (nothing found), 1 (findings) or 2 (usage or input error).
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import type { Facts } from '../core/facts.js';
@@ -38,6 +38,9 @@ function timeoutOption(text: string | undefined): { timeoutSeconds?: number } {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** `kcompat probe --format json` writes ~30 KB; this leaves room for any real host. */
+const MAX_FACTS_FILE_BYTES = 16 << 20;
 
 function addFactOptions(command: Command): Command {
   return command
@@ -95,8 +98,16 @@ async function loadKb(dirs: readonly string[]): Promise<KnowledgeBase> {
 async function readFactsFile(path: string): Promise<Facts> {
   let text: string;
   try {
+    // A facts file is a few hundred facts: anything far larger is not one, and is refused before
+    // it is read into memory.
+    const size = statSync(path).size;
+    if (size > MAX_FACTS_FILE_BYTES)
+      throw new UsageError(
+        `--facts ${path}: ${size} bytes is not a facts file (at most ${MAX_FACTS_FILE_BYTES >> 20} MiB)`,
+      );
     text = readFileSync(path, 'utf8');
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(
       `--facts ${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
     );

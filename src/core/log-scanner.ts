@@ -272,6 +272,7 @@ export class LogScanner {
       name: this.input,
       lines: this.physicalLines,
       bytes,
+      ...(longLines > 0 ? { longLines } : {}),
     });
     this.reader = null;
   }
