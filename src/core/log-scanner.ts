@@ -70,38 +70,32 @@ interface Window {
   chars: number;
 }
 
-/** The prefilter: one combined regex per case mode decides whether any literal occurs. */
+/**
+ * The prefilter of a logical line: the literal search (case-folded, so a superset) says whether
+ * any signature literal occurs; then each signature's own literals are checked exactly.
+ */
 class Prefilter {
-  private readonly sensitive: RegExp | null;
-  private readonly insensitive: RegExp | null;
+  private readonly search: LiteralSet | null;
   readonly always: SignatureRef[];
   private readonly withLiterals: SignatureRef[];
 
   constructor(refs: readonly SignatureRef[], enabled: boolean) {
     this.always = refs.filter((ref) => !enabled || ref.signature.literals === null);
     this.withLiterals = refs.filter((ref) => enabled && ref.signature.literals !== null);
-    const union = (ignoreCase: boolean) => {
-      const literals = this.withLiterals
-        .filter((ref) => ref.signature.ignoreCase === ignoreCase)
-        .flatMap((ref) => ref.signature.literals!);
-      return literals.length === 0
-        ? null
-        : new RegExp([...new Set(literals)].map(escapeRegex).join('|'), ignoreCase ? 'i' : '');
-    };
-    this.sensitive = union(false);
-    this.insensitive = union(true);
+    const literals = this.withLiterals.flatMap((ref) => ref.signature.literals!);
+    this.search = literals.length === 0 ? null : new LiteralSet(literals);
   }
 
   /** Signatures that may match this line. */
   candidates(text: string): SignatureRef[] {
-    const hitSensitive = this.sensitive?.test(text) ?? false;
-    const hitInsensitive = this.insensitive?.test(text) ?? false;
-    if (!hitSensitive && !hitInsensitive) return this.always;
-    const lower = hitInsensitive ? text.toLowerCase() : '';
+    if (this.search === null || this.search.find(text) < 0) return this.always;
+    let lower: string | undefined;
     const found = this.withLiterals.filter((ref) =>
       ref.signature.ignoreCase
-        ? hitInsensitive && ref.signature.literals!.some((literal) => lower.includes(literal))
-        : hitSensitive && ref.signature.literals!.some((literal) => text.includes(literal)),
+        ? ref.signature.literals!.some((literal) =>
+            (lower ??= text.toLowerCase()).includes(literal),
+          )
+        : ref.signature.literals!.some((literal) => text.includes(literal)),
     );
     return this.always.length === 0 ? found : [...this.always, ...found];
   }
@@ -150,10 +144,6 @@ function newlines(text: string, from: number, to: number): number {
   for (let at = text.indexOf('\n', from); at >= 0 && at < to; at = text.indexOf('\n', at + 1))
     count++;
   return count;
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 export class LogScanner {
