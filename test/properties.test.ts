@@ -9,7 +9,18 @@ import { parseFactsFile } from '../src/core/facts-file.js';
 import { resolveKernelRelease } from '../src/core/kernel-release.js';
 import { RecordReader } from '../src/core/log-records.js';
 import { normalizeVersion, parseRange, versionInRanges } from '../src/core/versions.js';
-import { loadKnowledgeBase } from '../src/kb/load.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import {
+  BUILTIN_KB_DIR,
+  loadKnowledgeBase,
+  parseKnownIssue,
+  type KbProblem,
+} from '../src/kb/load.js';
+import { formatJson } from '../src/report/json.js';
+import { formatVerifierJson } from '../src/report/verifier.js';
+import { assertMatchesSchema } from './output-schemas.js';
 import { loadCatalogue } from '../src/verifier/catalogue-file.js';
 import { explainVerifierLog } from '../src/verifier/explain.js';
 import { parseVerifierLog } from '../src/verifier/parse.js';
@@ -90,6 +101,7 @@ test('the verifier parser takes any text; what it reports is consistent', () => 
   fc.assert(
     fc.property(logText, (text) => {
       const report = explainVerifierLog(parseVerifierLog(text), catalogue);
+      assertMatchesSchema('verifier-report', JSON.parse(formatVerifierJson(report)));
       assert.ok(['rejected', 'accepted', 'unknown'].includes(report.outcome));
       if (report.error !== null)
         assert.ok(
@@ -125,12 +137,101 @@ test('diagnose never throws on log-like text, and its report is well formed', ()
     fc.property(logText, (text) => {
       const report = diagnose([{ name: 'x', text }], {}, kb, { verifierCatalogue: catalogue });
       assert.equal(report.schemaVersion, 1);
-      JSON.stringify(report);
+      assertMatchesSchema('report', JSON.parse(formatJson(report)));
       for (const finding of report.findings) {
         assert.ok(finding.occurrences >= finding.matches.length);
         assert.ok(kb.byId.has(finding.id));
       }
     }),
+    { numRuns: RUNS },
+  );
+});
+
+// Knowledge-base files as input: the built-in entries, mutated the ways hand edits and hostile
+// files go wrong, and arbitrary YAML values. Loading never throws; it accepts the entry or names
+// each problem with a line inside the file.
+const builtinEntries = readdirSync(BUILTIN_KB_DIR)
+  .filter((name) => name.endsWith('.yaml'))
+  .map((name) => ({ name, text: readFileSync(join(BUILTIN_KB_DIR, name), 'utf8') }));
+
+function checkLoad(text: string, file: string): void {
+  const problems: KbProblem[] = [];
+  const issue = parseKnownIssue(text, file, problems);
+  const lines = text.split('\n').length;
+  if (issue === undefined) assert.ok(problems.length > 0, 'a refused entry says why');
+  for (const problem of problems) {
+    assert.equal(problem.file, file);
+    assert.ok(problem.line >= 1 && problem.line <= lines, `line ${problem.line} of ${lines}`);
+    assert.ok(problem.message.length > 0 && !problem.message.includes('\n'));
+  }
+  if (issue)
+    for (const signature of issue.signatures) assert.equal(signature.regex.test(''), false);
+}
+
+const lineEdit = fc.oneof(
+  fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat() }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    text: fc.string({ maxLength: 30 }),
+  }),
+  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
+  fc.record({
+    kind: fc.constant('replace' as const),
+    at: fc.nat(),
+    text: fc.constantFrom(
+      "    pattern: '(a+)+$'",
+      "    pattern: '(x|xy)*z'",
+      "    pattern: '(?:)'",
+      "    pattern: '['",
+      '  - fact: kernel.no.such.fact',
+      "    affected: '>=1.0 <<2'",
+      'severity: 7',
+      'signatures: {}',
+      'id: other-id',
+      '  - &a [*a]',
+      '\t\tbad: indent',
+      'related: [no-such-entry]',
+    ),
+  }),
+);
+
+test('knowledge-base YAML: mutated entries are loaded or refused with file:line, never thrown on', () => {
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...builtinEntries),
+      fc.array(lineEdit, { minLength: 1, maxLength: 4 }),
+      ({ name, text }, edits) => {
+        let lines = text.split('\n');
+        for (const edit of edits) {
+          const at = edit.at % lines.length;
+          if (edit.kind === 'delete') lines.splice(at, 1);
+          else if (edit.kind === 'duplicate') lines.splice(at, 0, lines[at]!);
+          else if (edit.kind === 'truncate') lines = lines.slice(0, at + 1);
+          else if (edit.kind === 'insert') lines.splice(at, 0, edit.text);
+          else lines[at] = edit.text;
+        }
+        checkLoad(lines.join('\n'), name);
+      },
+    ),
+    { numRuns: Math.ceil(RUNS / 2) }, // each run validates and compiles a whole entry,
+  );
+});
+
+test('knowledge-base YAML: any YAML value, or an entry with fields of any type, is never thrown on', () => {
+  const base = parse(builtinEntries[0]!.text) as Record<string, unknown>;
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.string({ maxLength: 200 }),
+        fc.jsonValue().map((value) => stringify(value)),
+        fc
+          .record({ key: fc.constantFrom(...Object.keys(base)), value: fc.jsonValue() })
+          .map(({ key, value }) => stringify({ ...base, [key]: value })),
+      ),
+      (text) => checkLoad(text, builtinEntries[0]!.name),
+    ),
     { numRuns: RUNS },
   );
 });

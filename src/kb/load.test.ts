@@ -120,12 +120,37 @@ test('a regex that can backtrack without bound is refused at load, with file:lin
       'nested.yaml': entryYaml('nested', '(a+)+$'),
       'starry.yaml': entryYaml('starry', 'error: (?:x*y?)*z'),
       'bounded.yaml': entryYaml('bounded', 'error: (?:a{1,10}b){0,5}c'),
+      'overlap.yaml': entryYaml('overlap', 'error: (a|ab)*c'),
+      'classes.yaml': entryYaml('classes', 'error: (?:\\w|\\d)+x'),
+      'folded.yaml': `${entryYaml('folded', 'error: (?:A|ab)+c')}\n`.replace(
+        '    priority: 0',
+        '    priority: 0\n    ignoreCase: true',
+      ),
+      'exclusive.yaml': entryYaml('exclusive', 'error: (?:foo|bar|c?z)+ done'),
     },
     (dir) => {
       const problems = problemsOf(dir).join('\n');
       assert.match(problems, /nested\.yaml:\d+: .*nested unbounded repetition "a\+"/);
       assert.match(problems, /starry\.yaml:\d+: .*nested unbounded repetition/);
-      assert.doesNotMatch(problems, /bounded\.yaml/);
+      assert.match(problems, /overlap\.yaml:\d+: .*alternatives "a" and "ab" .* same character/);
+      assert.match(problems, /classes\.yaml:\d+: .*alternatives "\\w" and "\\d"/);
+      assert.match(problems, /folded\.yaml:\d+: .*alternatives "A" and "ab"/);
+      assert.doesNotMatch(problems, /bounded\.yaml|exclusive\.yaml/);
     },
   );
+});
+
+test('YAML aliases: one with no anchor, and an alias bomb, are refused with the reason', () => {
+  const bomb = [
+    'a: &a [x, x, x, x, x, x, x, x, x, x]',
+    'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+    'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+    'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
+    'e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]',
+  ].join('\n');
+  withDir({ 'dangling.yaml': '*nothing', 'bomb.yaml': bomb }, (dir) => {
+    const problems = problemsOf(dir).join('\n');
+    assert.match(problems, /dangling\.yaml:1: YAML: .*anchor/i);
+    assert.match(problems, /bomb\.yaml:1: YAML: .*alias/i);
+  });
 });

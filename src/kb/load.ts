@@ -66,7 +66,7 @@ export function compileSignature(signature: Signature): CompiledSignature {
     ['pattern', signature.pattern],
     ['start', signature.start],
   ] as const) {
-    const unsafe = source === undefined ? null : unsafeRepetition(source);
+    const unsafe = source === undefined ? null : unsafeRepetition(source, signature.ignoreCase);
     if (unsafe) throw new Error(`${what} of ${signature.name}: ${unsafe}`);
   }
   const compiled: CompiledSignature = {
@@ -91,7 +91,12 @@ export function parseKnownIssue(
   builtin = false,
 ): LoadedIssue | undefined {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(yamlText, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    logLevel: 'error', // a warning would go to stderr as a Node process warning
+  });
   const lineOf = (offset: number | undefined) =>
     offset === undefined ? 1 : lineCounter.linePos(offset).line;
   if (doc.errors.length > 0) {
@@ -100,11 +105,19 @@ export function parseKnownIssue(
     }
     return undefined;
   }
-  const parsed = KnownIssueSchema.safeParse(doc.toJS());
+  let data: unknown;
+  try {
+    // Throws on an alias with no anchor and on alias expansion past maxAliasCount (a YAML bomb).
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    problems.push({ file, line: 1, message: `YAML: ${firstLine((error as Error).message)}` });
+    return undefined;
+  }
+  const parsed = KnownIssueSchema.safeParse(data);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-      problems.push({ file, line: lineAt(doc, issue.path, lineOf), message: `${where}${issue.message}` });
+      problems.push({ file, line: lineAt(doc, issue.path, lineOf), message: oneLine(`${where}${issue.message}`) });
     }
     return undefined;
   }
@@ -256,6 +269,12 @@ function lineAt(
     if (isNode(node) && node.range) return lineOf(node.range[0]);
   }
   return 1;
+}
+
+/** A message on one line and of a readable length (zod quotes whole keys, which may be YAML collections). */
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 300 ? `${flat.slice(0, 299)}…` : flat;
 }
 
 function firstLine(message: string): string {

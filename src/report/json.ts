@@ -7,9 +7,15 @@ export function formatJson(report: Report): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-/** `kcompat probe --format json`: the same facts object `why` and `check` include. */
+/** What `kcompat probe --format json` prints: the same facts object `why` and `check` include. */
+export interface FactsDocument {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  facts: Facts;
+}
+
 export function formatFactsJson(facts: Facts): string {
-  return `${JSON.stringify({ schemaVersion: REPORT_SCHEMA_VERSION, facts: sortFacts(facts) }, null, 2)}\n`;
+  const document: FactsDocument = { schemaVersion: REPORT_SCHEMA_VERSION, facts: sortFacts(facts) };
+  return `${JSON.stringify(document, null, 2)}\n`;
 }
 
 export function sortFacts(facts: Facts): Facts {
