@@ -1,7 +1,7 @@
 // Installed component versions, each from its own --version output, run with a short timeout.
 // A component that is not installed is a fact (value null); one that hangs or prints garbage is
 // unknown with the reason.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, realpathSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { known, unknown, componentVersionKey, type Fact, type Facts } from '../core/facts.js';
@@ -76,29 +76,78 @@ function findExecutable(
   return undefined;
 }
 
+/** Output kept from a --version run: more is not a version string. */
+const MAX_OUTPUT = 64 * 1024;
+
+/**
+ * Runs `file args` in its own process group and resolves within TIMEOUT_MS whatever it does: on
+ * time-out the whole group is killed and the pipes are closed, so a wrapper script whose child
+ * keeps stdout open (sh -c 'sleep 100') cannot hold the probe.
+ */
 function runVersion(file: string, args: string[]): Promise<{ output: string } | { error: string }> {
+  const command = `${file} ${args.join(' ')}`;
   return new Promise((resolve) => {
-    execFile(
-      file,
-      args,
-      {
-        timeout: TIMEOUT_MS,
-        killSignal: 'SIGKILL',
-        maxBuffer: 64 * 1024,
-        env: { ...process.env, LC_ALL: 'C' },
-      },
-      (error, stdout, stderr) => {
-        const output = `${stdout}\n${stderr}`;
-        if (error && (error as NodeJS.ErrnoException & { killed?: boolean }).killed) {
-          resolve({ error: `${file} ${args.join(' ')} did not answer within ${TIMEOUT_MS} ms` });
-        } else if (error && !output.trim()) {
-          resolve({ error: `${file} ${args.join(' ')} failed: ${error.message.split('\n')[0]}` });
-        } else {
-          resolve({ output });
-        }
-      },
+    let settled = false;
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    const child = spawn(file, args, {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
+    });
+    const settle = (result: { output: string } | { error: string }) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.stdout.destroy();
+      child.stderr.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => {
+      killGroup(child.pid);
+      settle({ error: `${command} did not answer within ${TIMEOUT_MS} ms` });
+    }, TIMEOUT_MS);
+    const keep = (chunk: Buffer) => {
+      if (kept >= MAX_OUTPUT) return;
+      chunks.push(chunk.subarray(0, MAX_OUTPUT - kept));
+      kept += Math.min(chunk.length, MAX_OUTPUT - kept);
+      if (kept >= MAX_OUTPUT) killGroup(child.pid); // enough to find a version in
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', (error) => settle({ error: `${command} failed: ${error.message}` }));
+    child.on('close', (code, signal) => {
+      const output = Buffer.concat(chunks).toString('utf8');
+      if ((code !== 0 || signal) && !output.trim())
+        settle({ error: `${command} failed: ${signal ? `killed by ${signal}` : `exit ${code}`}` });
+      else settle({ output });
+    });
+    // Children of the command that outlive it keep the pipes open: after it exits, give them a
+    // moment, then stop waiting.
+    child.on('exit', () =>
+      setTimeout(() => {
+        if (settled) return;
+        killGroup(child.pid);
+        settle({ output: Buffer.concat(chunks).toString('utf8') });
+      }, 200).unref(),
     );
   });
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/** What a command printed, fit for a reason line: control and non-text characters as '?'. */
+function printable(output: string): string {
+  const flat = output.replace(/\s+/g, ' ').trim();
+  // eslint-disable-next-line no-control-regex
+  return flat.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, '?').slice(0, 80);
 }
 
 export async function componentFact(
@@ -118,7 +167,7 @@ export async function componentFact(
   const version = raw ? normalizeVersion(raw) : null;
   if (!version)
     return unknown(
-      `${file} ${spec.args.join(' ')} printed no version: ${result.output.trim().slice(0, 80)}`,
+      `${file} ${spec.args.join(' ')} printed no version: ${printable(result.output)}`,
     );
   return known(version, `${file} ${spec.args.join(' ')}: ${raw}`);
 }
