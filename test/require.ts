@@ -51,3 +51,10 @@ export function kcompatAsNobody(bin: string, args: string[]) {
     },
   );
 }
+
+/** True when this process is root on x86-64 and unshare exists: tests can change mounts and seccomp. */
+export function requireRootSandbox(t: TestContext): boolean {
+  if (process.getuid?.() !== 0) return missing(t, 'it needs root');
+  if (process.arch !== 'x64') return missing(t, 'the seccomp filter in the test is for x86-64');
+  return requireCommand(t, 'unshare', ['--version']);
+}

@@ -163,11 +163,19 @@ function createProgress(json: boolean): {
   let last = 0;
   let shown = false;
   const mb = (bytes: number) => `${(bytes / (1 << 20)).toFixed(1)} MB`;
+  // Interrupted while the line shows: clear it, then die of the same signal, as without a
+  // handler (the shell sees 128 + the signal number).
+  const clearAndDie = (signal: NodeJS.Signals) => {
+    process.stderr.write('\r\x1b[2K');
+    process.kill(process.pid, signal);
+  };
   return {
     update(name, read, total) {
       const now = Date.now();
       if (!enabled || (total ?? read) < MIN_BYTES || now - last < 200) return;
       last = now;
+      if (!shown)
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, clearAndDie);
       shown = true;
       const rate = read / Math.max(0.001, (now - started) / 1000);
       const eta = total ? ` ETA ${Math.max(0, Math.round((total - read) / rate))} s` : '';

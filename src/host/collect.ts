@@ -51,7 +51,11 @@ export async function collectFacts({
     Object.assign(
       facts,
       live && release
-        ? collectBpfFacts(release)
+        ? collectBpfFacts(release, {
+            ...(isKnown(processFacts['process.seccomp'])
+              ? { seccomp: String(processFacts['process.seccomp'].value) }
+              : {}),
+          })
         : {
             'bpf.probes': unknown(
               live ? 'the kernel release is unknown' : 'BPF probes run only on the live host',

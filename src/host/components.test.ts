@@ -20,7 +20,11 @@ function fakeComponent(name: string, script: string): ComponentSpec {
 
 async function factOf(spec: ComponentSpec) {
   const started = performance.now();
-  const fact = await componentFact(spec, new HostFs('/'), bin);
+  const fact: { value?: unknown; unknown?: string } = await componentFact(
+    spec,
+    new HostFs('/'),
+    bin,
+  );
   return { fact, ms: performance.now() - started };
 }
 

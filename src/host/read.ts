@@ -70,5 +70,6 @@ export function describeError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'does not exist';
   if (code === 'EACCES' || code === 'EPERM') return `not readable (${code})`;
+  if (typeof code === 'string' && code.startsWith('Z_')) return `not valid gzip data (${code})`;
   return code ?? (error as Error).message;
 }

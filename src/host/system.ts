@@ -163,7 +163,14 @@ function numericSysctl(fs: HostFs, path: string) {
 
 /** A sysctl that only some kernels have: its absence is a fact too. */
 function optionalSysctl(fs: HostFs, path: string, absentMeans: string) {
-  if (!fs.exists(path)) return known(null, `${path} does not exist: ${absentMeans}`);
+  if (!fs.exists(path)) {
+    // Only when /proc/sys is really there does a missing knob say something about the kernel.
+    if (!fs.exists('/proc/sys/kernel/osrelease'))
+      return unknown(
+        `${path} does not exist, but neither does /proc/sys/kernel/osrelease: /proc/sys is hidden or not mounted`,
+      );
+    return known(null, `${path} does not exist: ${absentMeans}`);
+  }
   return numericSysctl(fs, path);
 }
 
@@ -340,6 +347,11 @@ export function collectProcessFacts(fs: HostFs): Facts {
   if (!status.ok) {
     for (const key of ['process.uid', 'process.capabilities', 'process.umask'])
       facts[key] = unknown(status.reason);
+    // The live process can still ask the kernel who it is, without /proc.
+    if (fs.root === '/' && process.getuid && process.geteuid) {
+      facts['process.uid'] = known(process.getuid(), `getuid(2) (${status.reason})`);
+      facts['process.euid'] = known(process.geteuid(), `geteuid(2) (${status.reason})`);
+    }
   } else {
     const field = (name: string) =>
       new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(status.text)?.[1]?.trim();
