@@ -39,6 +39,27 @@ function hex(i: number): string {
   return ((i * 2654435761) >>> 0).toString(16).padStart(8, '0').repeat(8);
 }
 
+/** The same log in memory, `size` characters or a line more. */
+export function mixedLogText(size: number, plantEvery = 10_000): string {
+  const lines: string[] = [];
+  let written = 0;
+  for (let i = 0; written < size; i++) {
+    const line = mixedLogLine(i, plantEvery);
+    lines.push(line.text);
+    written += line.text.length + 1;
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function mixedLogLine(i: number, plantEvery: number): { text: string; planted?: string } {
+  const t = new Date(Date.UTC(2024, 11, 2, 0, 0, 0) + i * 7).toISOString();
+  if (i % plantEvery === plantEvery - 1) {
+    const plant = PLANTED[((i / plantEvery) % PLANTED.length) | 0]!;
+    return { text: `${t} node-7 containerd[812]: ${plant.text}`, planted: plant.id };
+  }
+  return { text: TEMPLATES[i % TEMPLATES.length]!(i, t) };
+}
+
 /** Writes the log (unless it exists at that size) and returns how many of each text were planted. */
 export function generateMixedLog(
   path: string,
@@ -50,13 +71,8 @@ export function generateMixedLog(
   let written = 0;
   let batch: string[] = [];
   for (let i = 0; written < size; i++) {
-    const t = new Date(Date.UTC(2024, 11, 2, 0, 0, 0) + i * 7).toISOString();
-    let line: string;
-    if (i % plantEvery === plantEvery - 1) {
-      const plant = PLANTED[((i / plantEvery) % PLANTED.length) | 0]!;
-      counts.set(plant.id, (counts.get(plant.id) ?? 0) + 1);
-      line = `${t} node-7 containerd[812]: ${plant.text}`;
-    } else line = TEMPLATES[i % TEMPLATES.length]!(i, t);
+    const { text: line, planted } = mixedLogLine(i, plantEvery);
+    if (planted) counts.set(planted, (counts.get(planted) ?? 0) + 1);
     batch.push(line);
     written += line.length + 1;
     if (batch.length === 8192) {

@@ -1,4 +1,5 @@
 // npm run bench: every benchmark in bench/, printed as medians and ratios against its peer.
+import { benchLinear, printLinear } from './linear.bench.js';
 import { benchProbe } from './probe.bench.js';
 import { benchVerifier } from './verifier.bench.js';
 import { benchWhy, printWhy } from './why.bench.js';
@@ -40,3 +41,6 @@ console.log(
 
 console.log('');
 printWhy(benchWhy());
+
+console.log('');
+printLinear(benchLinear());
