@@ -24,5 +24,7 @@ await build({
 });
 
 // The built-in knowledge base, parsed and validated once here instead of at every start-up.
+// Its conditions must name facts the probe collects.
 const { writeBuiltinCache } = await import('../dist/kb/load.js');
-writeBuiltinCache();
+const { hostFactKeys } = await import('../dist/host/fact-keys.js');
+writeBuiltinCache(hostFactKeys());

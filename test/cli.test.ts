@@ -224,7 +224,7 @@ test('bad input: one line, exit 2, no stack trace', () => {
   assertUsageError(kcompat(['why', '--no-probe', '-'], ''), /standard input: empty input/);
 });
 
-test('bad facts: malformed JSON, wrong shape, bad --with', () => {
+test('bad facts: malformed JSON, wrong shape, deeply nested, bad --with', () => {
   const malformed = join(scratch, 'facts-bad.json');
   writeFileSync(malformed, '{"schemaVersion": 1, "facts": {');
   assertUsageError(
@@ -240,6 +240,18 @@ test('bad facts: malformed JSON, wrong shape, bad --with', () => {
     kcompat(['why', '--facts', wrong, fixture('tetragon-too-large.txt')]),
     /not a facts file/,
   );
+  // 100,000 levels of nesting: JSON.parse copes, the schema refuses it, nothing overflows.
+  const deep = join(scratch, 'facts-deep.json');
+  writeFileSync(
+    deep,
+    `{"schemaVersion": 1, "facts": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+  );
+  assertUsageError(kcompat(['check', '--no-probe', '--facts', deep]), /not a facts file/);
+  writeFileSync(
+    deep,
+    `{"schemaVersion": 1, "facts": {"k": ${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}}`,
+  );
+  assertUsageError(kcompat(['check', '--no-probe', '--facts', deep]), /not a facts file/);
   assertUsageError(
     kcompat(['why', '--no-probe', '--with', 'crun', fixture('tetragon-too-large.txt')]),
     /NAME@VERSION/,

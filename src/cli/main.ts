@@ -82,8 +82,9 @@ async function loadKb(dirs: readonly string[]): Promise<KnowledgeBase> {
   }
   const { formatProblem, KbLoadError, loadKnowledgeBase, userKbDirs } =
     await import('../kb/load.js');
+  const factKeys = (await import('../host/fact-keys.js')).hostFactKeys();
   try {
-    return loadKnowledgeBase(userKbDirs(dirs));
+    return loadKnowledgeBase(userKbDirs(dirs), { factKeys });
   } catch (error) {
     if (error instanceof KbLoadError) {
       const [first, ...rest] = error.problems;
@@ -460,9 +461,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addHelpText('after', EXAMPLES_KB)
     .action(async (dirs: string[]) => {
       const { formatProblem, KbLoadError, loadKnowledgeBase } = await import('../kb/load.js');
+      const factKeys = (await import('../host/fact-keys.js')).hostFactKeys();
       try {
         // Lint reads the YAML sources themselves, never the build's cache of the built-in entries.
-        const loaded = loadKnowledgeBase(dirs, { useCache: false });
+        const loaded = loadKnowledgeBase(dirs, { useCache: false, factKeys });
         process.stdout.write(`${loaded.issues.length} known issues valid\n`);
         setExit(EXIT_NOTHING_FOUND);
       } catch (error) {

@@ -50,7 +50,7 @@ const CAPABILITY_NAMES = [
 ];
 
 /** Kernel options the knowledge base and the probes care about. */
-const CONFIG_OPTIONS = [
+export const KERNEL_CONFIG_OPTIONS = [
   'CONFIG_BPF',
   'CONFIG_BPF_SYSCALL',
   'CONFIG_BPF_JIT',
@@ -98,7 +98,7 @@ export function collectKernelConfigFacts(fs: HostFs, release: string | undefined
     }
     const options = parseKernelConfig(result.text);
     const facts: Facts = { 'kernel.config': known(path, `kernel configuration read from ${path}`) };
-    for (const option of CONFIG_OPTIONS) {
+    for (const option of KERNEL_CONFIG_OPTIONS) {
       // An option absent from a complete .config is not set.
       facts[`kernel.config.${option}`] = known(options[option] ?? 'n', path);
     }
@@ -108,7 +108,7 @@ export function collectKernelConfigFacts(fs: HostFs, release: string | undefined
   return {
     'kernel.config': unknown(reason),
     ...Object.fromEntries(
-      CONFIG_OPTIONS.map((option) => [`kernel.config.${option}`, unknown(reason)]),
+      KERNEL_CONFIG_OPTIONS.map((option) => [`kernel.config.${option}`, unknown(reason)]),
     ),
   };
 }

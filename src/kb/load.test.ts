@@ -154,3 +154,32 @@ test('YAML aliases: one with no anchor, and an alias bomb, are refused with the 
     assert.match(problems, /bomb\.yaml:1: YAML: .*alias/i);
   });
 });
+
+test('conditions that name a fact the probe does not collect are refused, with file:line', () => {
+  const factKeys = new Set(['components.runc.version', 'cgroup.layout', 'bpf.token']);
+  const withCondition = (id: string, condition: string) =>
+    `${entryYaml(id, `error: ${id}`)}\nconditions:\n${condition}\n`;
+  const files = {
+    'typo.yaml': withCondition('typo', "  - fact: cgroup.layuot\n    equals: v1\n    source: https://example.org/1"),
+    'component.yaml': withCondition('component', "  - component: runcc\n    affected: '<1.0.0'\n    source: https://example.org/2"),
+    'feature.yaml': withCondition('feature', "  - kernel: '<6.9.0'\n    feature: { fact: bpf.tokn, equals: unsupported }\n    source: https://example.org/3"),
+    'fine.yaml': withCondition('fine', "  - component: runc\n    affected: '<1.0.0'\n    source: https://example.org/4"),
+  };
+  withDir(files, (dir) => {
+    let problems: string[] = [];
+    try {
+      loadKnowledgeBase([dir], { includeBuiltin: false, factKeys });
+    } catch (error) {
+      assert.ok(error instanceof KbLoadError);
+      problems = error.problems.map((p) => `${p.file.slice(dir.length + 1)}:${p.line}: ${p.message}`);
+    }
+    const text = problems.join('\n');
+    assert.match(text, /typo\.yaml:\d+: conditions\.0: no fact "cgroup\.layuot"/);
+    assert.match(text, /component\.yaml:\d+: conditions\.0: no fact "components\.runcc\.version"/);
+    assert.match(text, /feature\.yaml:\d+: conditions\.0: no fact "bpf\.tokn"/);
+    assert.doesNotMatch(text, /fine\.yaml/);
+    assert.equal(problems.length, 3);
+    // Without a registry (a facts file from elsewhere, the pure core), names are not checked.
+    assert.doesNotThrow(() => loadKnowledgeBase([dir], { includeBuiltin: false }));
+  });
+});

@@ -15,6 +15,7 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { KnownIssueSchema, type KnownIssue, type Signature } from './schema.js';
+import { componentVersionKey } from '../core/facts.js';
 import { parseRange } from '../core/versions.js';
 
 export { BUILTIN_KB_DIR } from './builtin-cache.js';
@@ -89,6 +90,7 @@ export function parseKnownIssue(
   file: string,
   problems: KbProblem[],
   builtin = false,
+  factKeys?: ReadonlySet<string>,
 ): LoadedIssue | undefined {
   const lineCounter = new LineCounter();
   const doc = parseDocument(yamlText, {
@@ -155,6 +157,21 @@ export function parseKnownIssue(
       }
     }
   });
+  if (factKeys)
+    entry.conditions.forEach((condition, index) => {
+      const key =
+        'component' in condition
+          ? componentVersionKey(condition.component)
+          : 'kernel' in condition
+            ? condition.feature?.fact
+            : condition.fact;
+      if (key !== undefined && !factKeys.has(key))
+        problems.push({
+          file,
+          line: lineAt(doc, ['conditions', index], lineOf),
+          message: `conditions.${index}: no fact "${key}": kcompat probe does not collect it, so the condition could never be decided (kcompat probe --format json lists the facts)`,
+        });
+    });
   if (problems.length > before) return undefined;
   return { ...entry, signatures, file, builtin };
 }
@@ -162,7 +179,16 @@ export function parseKnownIssue(
 /** Loads every *.yaml file of the directories; throws KbLoadError listing all problems. */
 export function loadKnowledgeBase(
   userDirs: readonly string[] = [],
-  { includeBuiltin = true, useCache = true }: { includeBuiltin?: boolean; useCache?: boolean } = {},
+  {
+    includeBuiltin = true,
+    useCache = true,
+    factKeys,
+  }: {
+    includeBuiltin?: boolean;
+    useCache?: boolean;
+    /** The fact keys conditions may name (src/host/fact-keys.ts); unchecked when absent. */
+    factKeys?: ReadonlySet<string>;
+  } = {},
 ): KnowledgeBase {
   const problems: KbProblem[] = [];
   const issues: LoadedIssue[] = [];
@@ -179,7 +205,7 @@ export function loadKnowledgeBase(
     for (const file of listEntryFiles(dir, problems)) {
       const yamlText = readEntry(file, problems);
       if (yamlText === undefined) continue;
-      const issue = parseKnownIssue(yamlText, file, problems, builtin);
+      const issue = parseKnownIssue(yamlText, file, problems, builtin, factKeys);
       if (issue) issues.push(issue);
     }
   }
@@ -204,8 +230,12 @@ export function loadKnowledgeBase(
 }
 
 /** Writes dist/kb-cache.json from kb/ (the build calls this; src/kb/builtin-cache.ts reads it). */
-export function writeBuiltinCache(): void {
-  const kb = loadKnowledgeBase([], { includeBuiltin: true, useCache: false });
+export function writeBuiltinCache(factKeys?: ReadonlySet<string>): void {
+  const kb = loadKnowledgeBase([], {
+    includeBuiltin: true,
+    useCache: false,
+    ...(factKeys ? { factKeys } : {}),
+  });
   const cache: BuiltinCache = {
     files: builtinFiles(),
     issues: kb.issues.map((issue) => ({
