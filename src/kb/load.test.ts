@@ -33,11 +33,18 @@ test('a valid user directory loads', () => {
   });
 });
 
-test('wrong types are reported with file and line', () => {
+test('wrong types, unknown keys and missing fields are reported with file and line', () => {
   const text = entryYaml('typed', 'x').replace('severity: error', 'severity: catastrophic');
   withDir({ 'typed.yaml': text }, (dir) => {
     const [problem] = problemsOf(dir);
     assert.match(problem!, /^typed\.yaml:4: severity: /);
+  });
+  const extra = `${entryYaml('extra', 'x')}\nsevrity: error\n`;
+  const missing = entryYaml('missing', 'x').replace(/^fix: .*\n/m, '');
+  withDir({ 'extra.yaml': extra, 'missing.yaml': missing }, (dir) => {
+    const problems = problemsOf(dir).join('\n');
+    assert.match(problems, /extra\.yaml:\d+: .*Unrecognized key: "sevrity"/);
+    assert.match(problems, /missing\.yaml:\d+: fix: /);
   });
 });
 
@@ -80,11 +87,13 @@ test('duplicate ids across directories and unknown related ids are problems', ()
   });
 });
 
-test('binary and unreadable files are refused, not parsed', () => {
-  withDir({ 'bin.yaml': 'id: \u0000\u0001', 'locked.yaml': entryYaml('locked', 'x') }, (dir) => {
+test('binary, oversized and unreadable files are refused, not parsed', () => {
+  const huge = `${entryYaml('huge', 'x')}\n# ${'x'.repeat(1 << 20)}\n`;
+  withDir({ 'bin.yaml': 'id: \u0000\u0001', 'locked.yaml': entryYaml('locked', 'x'), 'huge.yaml': huge }, (dir) => {
     chmodSync(join(dir, 'locked.yaml'), 0o000);
     const problems = problemsOf(dir).join('\n');
     assert.match(problems, /bin\.yaml:1: binary file/);
+    assert.match(problems, /huge\.yaml:1: \d+ bytes is too large for a known-issue entry/);
     // root reads through mode 000; only check the refusal when the file really is unreadable.
     if (process.getuid?.() !== 0) assert.match(problems, /locked\.yaml:1: cannot read \(EACCES\)/);
   });
