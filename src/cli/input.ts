@@ -4,10 +4,10 @@
 // (binary, empty, unreadable, a directory, broken compressed data) is refused with a one-line
 // UsageError.
 import { constants, createReadStream, openSync, statSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { isAbsolute } from 'node:path';
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { UsageError } from './errors.js';
 
@@ -25,61 +25,100 @@ export interface StreamStats {
 }
 
 export interface StreamOptions {
-  maxLineChars: number;
+  /** Lines longer than this many bytes are cut there; the rest is skipped and counted. */
+  maxLineBytes: number;
   /** Called as the source is read: bytes of the file so far, and its size when known. */
   onProgress?: (read: number, total: number | undefined) => void;
   /** Give up reading after this many seconds (a FIFO or a pipe that never ends). */
   timeoutSeconds?: number;
 }
 
+/** Bytes read from a regular file at a time, into one buffer reused for the whole file. */
+const FILE_CHUNK = 1 << 20;
+const NEWLINE = 0x0a;
+
+type LineSink = ((line: string) => void) | { onBlock: (bytes: Buffer) => void };
+
 /**
- * Splits decoded chunks into lines (onLine) or into blocks of whole lines (onBlock, joined by
- * "\n": the consumer searches a block at once). A line longer than maxLineChars is cut there and
- * the rest of it skipped, so what is held is one chunk plus one line at most.
+ * Splits chunks of bytes into lines (a function sink) or into blocks of whole lines (onBlock:
+ * UTF-8 bytes joined by "\n", a view of the chunk, searched before any decoding). Lines are
+ * split on the newline byte, which UTF-8 never uses inside a character, so no character is cut.
+ * A line longer than maxLineBytes is cut there and the rest of it skipped: what is held is one
+ * chunk plus one line at most. Chunks may be reused by the caller once push returns.
  */
-class LineSplitter {
-  private readonly decoder = new StringDecoder('utf8');
-  private pending = '';
+export class LineSplitter {
+  /** The start of a line that continues in the next chunk (a copy). */
+  private carry: Buffer | null = null;
   private skipping = false;
   lines = 0;
   longLines = 0;
   constructor(
-    private readonly sink: { onLine?: (line: string) => void; onBlock?: (text: string) => void },
-    private readonly maxLineChars: number,
+    private readonly sink: LineSink,
+    private readonly maxLineBytes: number,
   ) {}
 
   push(chunk: Buffer): void {
-    let text = this.pending + this.decoder.write(chunk);
-    this.pending = '';
+    // A line that lies inside one piece is shorter than the piece: pieces of at most
+    // maxLineBytes leave every line over the limit to the carry, where it is cut.
+    for (let at = 0; at < chunk.length; at += this.maxLineBytes)
+      this.pushPiece(chunk.subarray(at, at + this.maxLineBytes));
+  }
+
+  private pushPiece(chunk: Buffer): void {
+    let from = 0;
     if (this.skipping) {
-      const newline = text.indexOf('\n');
+      const newline = chunk.indexOf(NEWLINE);
       if (newline < 0) return;
       this.skipping = false;
-      text = text.slice(newline + 1);
+      from = newline + 1;
     }
-    const last = text.lastIndexOf('\n');
-    const rest = last < 0 ? text : text.slice(last + 1);
-    if (last >= 0) this.emit(text.slice(0, last));
-    if (rest.length > this.maxLineChars) {
-      this.emit(rest.slice(0, this.maxLineChars));
-      this.longLines++;
-      this.skipping = true;
-    } else this.pending = rest;
+    const last = chunk.lastIndexOf(NEWLINE);
+    if (last < from) {
+      this.keep(chunk.subarray(from));
+      return;
+    }
+    if (this.carry) {
+      const first = chunk.indexOf(NEWLINE, from);
+      const line = Buffer.concat([this.carry, chunk.subarray(from, first)]);
+      this.carry = null;
+      this.emit(line.length > this.maxLineBytes ? this.cut(line) : line);
+      from = first + 1;
+    }
+    if (from <= last) this.emit(chunk.subarray(from, last));
+    this.keep(chunk.subarray(last + 1));
   }
 
   end(): void {
-    const rest = this.pending + this.decoder.end();
-    if (rest !== '' && !this.skipping) this.emit(rest);
+    if (this.carry && !this.skipping) this.emit(this.carry);
+    this.carry = null;
   }
 
-  private emit(text: string): void {
-    if (this.sink.onBlock) {
-      this.sink.onBlock(text);
+  private keep(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    const carry = this.carry ? Buffer.concat([this.carry, bytes]) : Buffer.from(bytes);
+    if (carry.length > this.maxLineBytes) {
+      this.emit(this.cut(carry));
+      this.skipping = true;
+      this.carry = null;
+    } else this.carry = carry;
+  }
+
+  private cut(line: Buffer): Buffer {
+    this.longLines++;
+    return line.subarray(0, this.maxLineBytes);
+  }
+
+  private emit(block: Buffer): void {
+    if (typeof this.sink !== 'function') {
+      this.sink.onBlock(block);
       return;
     }
-    for (const line of text.split('\n')) {
+    for (let start = 0; start <= block.length;) {
+      const newline = block.indexOf(NEWLINE, start);
+      const end = newline < 0 ? block.length : newline;
       this.lines++;
-      this.sink.onLine!(line.length > this.maxLineChars ? line.slice(0, this.maxLineChars) : line);
+      this.sink(block.toString('utf8', start, Math.min(end, start + this.maxLineBytes)));
+      start = end + 1;
     }
   }
 }
@@ -124,8 +163,8 @@ function exists(name: string): boolean {
  */
 export async function streamLines(
   name: string,
-  sink: ((line: string) => void) | { onBlock: (text: string) => void },
-  { maxLineChars, onProgress, timeoutSeconds }: StreamOptions,
+  sink: LineSink,
+  { maxLineBytes, onProgress, timeoutSeconds }: StreamOptions,
 ): Promise<StreamStats> {
   const label = describe(name);
   let total: number | undefined;
@@ -143,6 +182,30 @@ export async function streamLines(
       );
     }
   }
+  const splitter = new LineSplitter(sink, maxLineBytes);
+  let bytes = 0;
+  let read = 0;
+  let format: 'plain' | 'gzip' | 'zstd' = 'plain';
+  let timer: NodeJS.Timeout | undefined;
+  const take = (chunk: Buffer) => {
+    if (bytes === 0 && chunk.subarray(0, SNIFF_BYTES).includes(0) && !isJournalExport(chunk))
+      throw new UsageError(`${label}: binary data (NUL bytes), not a log or error text`);
+    bytes += chunk.length;
+    splitter.push(chunk);
+  };
+  if (total !== undefined && !fifo) {
+    // A regular file that is not compressed: read into one reused buffer (no chunk to collect).
+    const plain = await readPlainFile(name, label, (chunk) => {
+      read += chunk.length;
+      onProgress?.(read, total);
+      take(chunk);
+    });
+    if (plain) {
+      splitter.end();
+      if (bytes === 0) throw new UsageError(`${label}: empty input, nothing to read`);
+      return { bytes, lines: splitter.lines, longLines: splitter.longLines };
+    }
+  }
   // A FIFO is read as a non-blocking pipe: a blocking read of one cannot be cancelled, and the
   // process could not end while it waits (--timeout).
   const source: Readable =
@@ -155,20 +218,6 @@ export async function streamLines(
             writable: false,
           })
         : createReadStream(name);
-  const splitter = new LineSplitter(
-    typeof sink === 'function' ? { onLine: sink } : sink,
-    maxLineChars,
-  );
-  let bytes = 0;
-  let read = 0;
-  let format: 'plain' | 'gzip' | 'zstd' = 'plain';
-  let timer: NodeJS.Timeout | undefined;
-  const take = (chunk: Buffer) => {
-    if (bytes === 0 && chunk.subarray(0, SNIFF_BYTES).includes(0) && !isJournalExport(chunk))
-      throw new UsageError(`${label}: binary data (NUL bytes), not a log or error text`);
-    bytes += chunk.length;
-    splitter.push(chunk);
-  };
   try {
     // A read blocked on a FIFO cannot be cancelled, so the timeout races each read instead.
     const expired =
@@ -247,6 +296,47 @@ export async function streamLines(
   splitter.end();
   if (bytes === 0) throw new UsageError(`${label}: empty input, nothing to read`);
   return { bytes, lines: splitter.lines, longLines: splitter.longLines };
+}
+
+/**
+ * Reads a regular file chunk by chunk into one buffer, unless it starts like gzip or zstd (then
+ * false, before anything was passed on). Reads are asynchronous, so signals and progress are
+ * served between them.
+ */
+async function readPlainFile(
+  name: string,
+  label: string,
+  onChunk: (chunk: Buffer) => void,
+): Promise<boolean> {
+  let file: FileHandle;
+  try {
+    file = await open(name, 'r');
+  } catch (error) {
+    throw new UsageError(
+      `${label}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  // Two buffers: the next chunk is read (on libuv's thread pool) while this one is searched.
+  const buffers = [Buffer.allocUnsafe(FILE_CHUNK), Buffer.allocUnsafe(FILE_CHUNK)] as const;
+  let pending = file.read(buffers[0], 0, FILE_CHUNK, null);
+  try {
+    for (let index = 0, first = true; ; index ^= 1, first = false) {
+      const { bytesRead } = await pending;
+      if (bytesRead === 0) return true;
+      const chunk = buffers[index]!.subarray(0, bytesRead);
+      if (first && (startsWith(chunk, GZIP_MAGIC) || startsWith(chunk, ZSTD_MAGIC))) return false;
+      pending = file.read(buffers[index ^ 1]!, 0, FILE_CHUNK, null);
+      onChunk(chunk);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(
+      `${label}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
+  } finally {
+    await pending.catch(() => undefined); // a read still in flight when a chunk was refused
+    await file.close();
+  }
 }
 
 /** `journalctl -o export` output: text fields, and binary ones with NUL bytes in their length. */

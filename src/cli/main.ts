@@ -280,9 +280,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
         scanner.beginInput(name);
         const stats = await streamLines(
           name,
-          { onBlock: (text) => scanner.pushBlock(text) },
+          { onBlock: (bytes) => scanner.pushBytes(bytes) },
           {
-            maxLineChars: MAX_RECORD_CHARS,
+            maxLineBytes: MAX_RECORD_CHARS,
             onProgress: (read, total) => progress.update(name, read, total),
             ...timeoutOption(options.timeout),
           },
@@ -385,7 +385,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
           (line) => {
             for (const part of unescapeLine(line)) parser.push(part);
           },
-          { maxLineChars: MAX_LINE_CHARS + 1, ...timeoutOption(options.timeout) },
+          { maxLineBytes: MAX_LINE_CHARS + 1, ...timeoutOption(options.timeout) },
         );
         const parsed = parser.finish();
         if (

@@ -1,7 +1,7 @@
 // The multi-literal search against the obvious one on random texts and literals.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LiteralSet } from './literal-set.js';
+import { LiteralSet, longestAsciiPiece } from './literal-set.js';
 
 function naive(text: string, literals: readonly string[], from: number): number {
   const lower = text.toLowerCase();
@@ -25,7 +25,7 @@ test('finds the first occurrence of any literal, ignoring ASCII case, as indexOf
     const text = word(random(300));
     for (const from of [0, random(50)])
       assert.equal(
-        set.find(text, from),
+        set.find(Buffer.from(text), from),
         naive(text, literals, from),
         `${JSON.stringify(literals)} in ${JSON.stringify(text)} from ${from}`,
       );
@@ -39,7 +39,55 @@ test('real literals in a log line, and none where there is none', () => {
   ]);
   const line =
     'Dec 02 node containerd[1]: Error: cgroups: CGROUP MOUNTPOINT does not exist: unknown';
-  assert.equal(set.find(line), line.indexOf('CGROUP'));
-  assert.equal(set.find('level=info msg="pulled image"'), -1);
+  assert.equal(set.find(Buffer.from(line)), line.indexOf('CGROUP'));
+  assert.equal(set.occursIn(line), true);
+  assert.equal(set.occursIn('level=info msg="pulled image"'), false);
+  assert.equal(set.find(Buffer.from(line), 0, line.indexOf('CGROUP') + 10), -1, 'within bounds');
   assert.throws(() => new LiteralSet(['xy']));
+  assert.throws(() => new LiteralSet(['échec']), /ASCII/);
+});
+
+test('offsets are in bytes; non-ASCII text and literals cut to an ASCII piece still match', () => {
+  const line = 'Größe: café — failed to find valid kernel BTF';
+  const bytes = Buffer.from(line);
+  const set = new LiteralSet(['FAILED TO FIND']);
+  assert.equal(set.find(bytes), bytes.indexOf('failed'));
+  assert.notEqual(set.find(bytes), line.indexOf('failed'), 'UTF-8 offsets, not UTF-16 ones');
+  // The search folds ASCII only, so "É" would never match "é": the literal is cut to ASCII.
+  assert.equal(longestAsciiPiece('Échec du chargement'), 'chec du chargement');
+  assert.equal(longestAsciiPiece('bpf create `x`: "no"', /["`]/), 'bpf create ');
+  assert.equal(
+    new LiteralSet([longestAsciiPiece('Échec du chargement')]).occursIn('ÉCHEC DU CHARGEMENT'),
+    true,
+  );
+});
+
+test('findLines gives, ascending, real occurrences including the first of every line holding one', () => {
+  let seed = 11;
+  const random = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
+  const alphabet = 'abcAB _\n\n';
+  const word = (length: number) =>
+    Array.from({ length }, () => alphabet[random(alphabet.length)]).join('');
+  for (let round = 0; round < 400; round++) {
+    const literals = Array.from({ length: 1 + random(5) }, () =>
+      word(3 + random(5)).replace(/\n/g, 'c'),
+    );
+    const set = new LiteralSet(literals);
+    const text = word(random(round < 200 ? 40 : 3000));
+    const bytes = Buffer.from(text);
+    const hits = set.findLines(bytes);
+    const context = `${JSON.stringify(literals)} in ${JSON.stringify(text)}`;
+    assert.deepEqual(
+      hits,
+      [...hits].sort((a, b) => a - b),
+      context,
+    );
+    for (const hit of hits) assert.equal(naive(text, literals, hit), hit, context);
+    for (let start = 0; start <= text.length;) {
+      const end = text.indexOf('\n', start) < 0 ? text.length : text.indexOf('\n', start);
+      const first = naive(text.slice(0, end), literals, start);
+      if (first >= 0) assert.ok(hits.includes(first), `first hit ${first} of a line: ${context}`);
+      start = end + 1;
+    }
+  }
 });

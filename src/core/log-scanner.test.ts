@@ -45,7 +45,8 @@ test('blocks of lines give what line by line gives, with the same line numbers',
     scanner.beginInput('log');
     // Noise around the text, in blocks that split it at arbitrary lines.
     const lines = ['noise a', ...text.split('\n'), 'noise b'];
-    for (let i = 0; i < lines.length; i += 3) scanner.pushBlock(lines.slice(i, i + 3).join('\n'));
+    for (let i = 0; i < lines.length; i += 3)
+      scanner.pushBytes(Buffer.from(lines.slice(i, i + 3).join('\n')));
     scanner.endInput(0);
     return scanner.finish();
   };

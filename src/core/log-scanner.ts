@@ -8,7 +8,7 @@ import { looksLikeVerifierLine } from '../verifier/explain.js';
 import { VerifierLogParser, type ParsedVerifierLog } from '../verifier/parse.js';
 import { RecordReader, type LogRecord } from './log-records.js';
 import type { InputSummary, Match } from './report.js';
-import { LiteralSet } from './literal-set.js';
+import { LiteralSet, longestAsciiPiece } from './literal-set.js';
 import { matchLine, matchWindow, unescapeLine, type SignatureMatch } from './scan.js';
 
 const MAX_REAL_CAUSE_HINTS = 3;
@@ -80,15 +80,21 @@ class Prefilter {
   private readonly withLiterals: SignatureRef[];
 
   constructor(refs: readonly SignatureRef[], enabled: boolean) {
-    this.always = refs.filter((ref) => !enabled || ref.signature.literals === null);
-    this.withLiterals = refs.filter((ref) => enabled && ref.signature.literals !== null);
-    const literals = this.withLiterals.flatMap((ref) => ref.signature.literals!);
+    const searchable = (ref: SignatureRef) =>
+      enabled &&
+      ref.signature.literals !== null &&
+      ref.signature.literals.every((literal) => longestAsciiPiece(literal).length >= 3);
+    this.always = refs.filter((ref) => !searchable(ref));
+    this.withLiterals = refs.filter(searchable);
+    const literals = this.withLiterals.flatMap((ref) =>
+      ref.signature.literals!.map((literal) => longestAsciiPiece(literal)),
+    );
     this.search = literals.length === 0 ? null : new LiteralSet(literals);
   }
 
   /** Signatures that may match this line. */
   candidates(text: string): SignatureRef[] {
-    if (this.search === null || this.search.find(text) < 0) return this.always;
+    if (this.search === null || !this.search.occursIn(text)) return this.always;
     let lower: string | undefined;
     const found = this.withLiterals.filter((ref) =>
       ref.signature.ignoreCase
@@ -109,14 +115,12 @@ class Prefilter {
  * such piece of three or more characters: then every line takes the full path.
  */
 function rawLiterals(refs: readonly SignatureRef[], verifier: boolean): LiteralSet | null {
-  const pieces: string[] = ['__CURSOR=', '{"log":', ' stdout P ', ' stderr P '];
+  const pieces: string[] = ['__CURSOR=', '{"log":"', ' stdout P ', ' stderr P '];
   for (const ref of refs) {
     const literals = ref.signature.literals;
     if (!literals) return null;
     for (const literal of literals) {
-      const longest = literal
-        .split(/["'\\\n]/)
-        .reduce((best, piece) => (piece.length > best.length ? piece : best), '');
+      const longest = longestAsciiPiece(literal, /["'\\\n]/);
       if (longest.length < 3) return null;
       pieces.push(longest);
     }
@@ -124,7 +128,7 @@ function rawLiterals(refs: readonly SignatureRef[], verifier: boolean): LiteralS
   // A verifier log: its first state line, its summary, or the loaders' wrappers around it.
   if (verifier)
     pieces.push(
-      'R10=fp0',
+      ' R10=fp0',
       'processed ',
       'PROG LOAD LOG',
       'load program',
@@ -133,15 +137,21 @@ function rawLiterals(refs: readonly SignatureRef[], verifier: boolean): LiteralS
   return new LiteralSet(pieces);
 }
 
-function lineEnd(text: string, from: number): number {
-  const end = text.indexOf('\n', from);
-  return end < 0 ? text.length : end;
+const NEWLINE = 0x0a;
+
+function lineEnd(bytes: Buffer, from: number): number {
+  const end = bytes.indexOf(NEWLINE, from);
+  return end < 0 ? bytes.length : end;
 }
 
-/** How many newlines text[from, to) holds. */
-function newlines(text: string, from: number, to: number): number {
+/** How many newlines bytes[from, to) holds (Buffer.indexOf is native: gigabytes a second). */
+function newlines(bytes: Buffer, from: number, to: number): number {
   let count = 0;
-  for (let at = text.indexOf('\n', from); at >= 0 && at < to; at = text.indexOf('\n', at + 1))
+  for (
+    let at = bytes.indexOf(NEWLINE, from);
+    at >= 0 && at < to;
+    at = bytes.indexOf(NEWLINE, at + 1)
+  )
     count++;
   return count;
 }
@@ -200,39 +210,41 @@ export class LogScanner {
     this.physicalLines++;
     // The fast path for the bulk of a log: a line that holds none of the raw literals, while no
     // open window, hint collection, verifier log or record being joined needs it, is skipped.
-    if (this.rawFilter !== null && !this.needsEveryLine() && this.rawFilter.find(line) < 0) return;
+    if (this.rawFilter !== null && !this.needsEveryLine() && !this.rawFilter.occursIn(line)) return;
     this.reader!.push(line, this.physicalLines);
   }
 
   /**
-   * A block of complete lines (joined by "\n", no final newline): the same as pushLine for each,
-   * but the literal search runs over the whole block and only lines with a hit are split out.
+   * A block of complete lines as read (UTF-8, joined by "\n", no final newline): the same as
+   * pushLine for each, but the literal search runs over the bytes and only lines with a hit are
+   * decoded. The block may be a view of the caller's buffer: it is not kept.
    */
-  pushBlock(text: string): void {
-    if (this.rawFilter === null) {
-      for (const line of text.split('\n')) this.pushLine(line);
-      return;
-    }
+  pushBytes(bytes: Buffer): void {
+    const hits = this.rawFilter?.findLines(bytes) ?? [];
+    let next = 0;
     let position = 0;
-    while (position <= text.length) {
-      if (this.needsEveryLine()) {
-        const end = lineEnd(text, position);
+    while (position <= bytes.length) {
+      if (this.rawFilter === null || this.needsEveryLine()) {
+        const end = lineEnd(bytes, position);
         this.physicalLines++;
-        this.reader!.push(text.slice(position, end), this.physicalLines);
+        this.reader!.push(bytes.toString('utf8', position, end), this.physicalLines);
         position = end + 1;
         continue;
       }
-      const hit = this.rawFilter.find(text, position);
+      // Hits on lines already taken (a line with two hits, lines read one by one) are passed.
+      while (next < hits.length && hits[next]! < position) next++;
+      const hit = next < hits.length ? hits[next++]! : -1;
       if (hit < 0) {
         // The rest of the block: its lines are its newlines plus the last one.
-        this.physicalLines += newlines(text, position, text.length) + 1;
+        this.physicalLines += newlines(bytes, position, bytes.length) + 1;
         return;
       }
-      const start = text.lastIndexOf('\n', hit - 1) + 1;
-      this.physicalLines += newlines(text, position, start);
-      const end = lineEnd(text, hit);
+      // A negative offset would search from the end: a hit at 0 starts the block's first line.
+      const start = hit === 0 ? 0 : bytes.lastIndexOf(NEWLINE, hit - 1) + 1;
+      this.physicalLines += newlines(bytes, position, start);
+      const end = lineEnd(bytes, hit);
       this.physicalLines++;
-      this.reader!.push(text.slice(start, end), this.physicalLines);
+      this.reader!.push(bytes.toString('utf8', start, end), this.physicalLines);
       position = end + 1;
     }
   }

@@ -36,21 +36,31 @@ function fromAlternatives(alternatives: readonly Alternative[]): Literals {
   return all.length > MAX_ALTERNATIVES ? null : all;
 }
 
-/** The best required set of a sequence: its longest run of literal characters, or a part's set. */
+/**
+ * The best required set of a sequence: a run of literal text, or a part's own set. A run goes
+ * on through small groups of literal alternatives, optional or not (`invalid (?:read from |write
+ * to )?stack` gives "invalid read from stack", "invalid write to stack" and "invalid stack"):
+ * longer literals let the search skip further.
+ */
 function fromSequence(elements: readonly Element[]): Literals {
   let best: Literals = null;
-  let run = '';
+  let run: string[] = [''];
   const consider = (candidate: Literals) => {
     if (candidate && score(candidate) > score(best)) best = candidate;
   };
   const endRun = () => {
-    if (run.length >= MIN_LITERAL) consider([run]);
-    run = '';
+    if (run.every((literal) => literal.length >= MIN_LITERAL)) consider([...new Set(run)]);
+    run = [''];
   };
   for (const element of elements) {
     const char = literalChar(element);
     if (char !== null) {
-      run += char;
+      run = run.map((literal) => literal + char);
+      continue;
+    }
+    const choices = literalChoices(element);
+    if (choices && run.length * choices.length <= MAX_ALTERNATIVES) {
+      run = run.flatMap((literal) => choices.map((choice) => literal + choice));
       continue;
     }
     endRun();
@@ -58,6 +68,27 @@ function fromSequence(elements: readonly Element[]): Literals {
   }
   endRun();
   return best;
+}
+
+/** The texts a group of literal alternatives can match ("" too when it is optional), or null. */
+function literalChoices(element: Element): string[] | null {
+  const optional = element.type === 'Quantifier' && element.min === 0 && element.max === 1;
+  const group = optional ? element.element : element;
+  if (group.type !== 'Group' && group.type !== 'CapturingGroup') {
+    const char = optional ? literalChar(group) : null;
+    return char === null ? null : [char, ''];
+  }
+  const texts: string[] = [];
+  for (const alternative of group.alternatives) {
+    let text = '';
+    for (const part of alternative.elements) {
+      const char = literalChar(part);
+      if (char === null) return null;
+      text += char;
+    }
+    texts.push(text);
+  }
+  return optional ? [...texts, ''] : texts;
 }
 
 /** A set is as good as its weakest member: the shortest literal decides how often it hits. */
