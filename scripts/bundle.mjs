@@ -21,7 +21,31 @@ await build({
     js: "import { createRequire as __kcompatCreateRequire } from 'node:module'; const require = __kcompatCreateRequire(import.meta.url);",
   },
   logLevel: 'warning',
+  plugins: [lazyChildProcessForCommander()],
 });
+
+/**
+ * commander requires node:child_process at load, only to run executable subcommands, which
+ * kcompat has none of; loading it pulls in net and dgram too. Give commander a stand-in that
+ * loads the module on first use, so `why` and `check` start without it.
+ */
+function lazyChildProcessForCommander() {
+  return {
+    name: 'lazy-child-process-for-commander',
+    setup(build) {
+      build.onResolve({ filter: /^node:child_process$/ }, (args) =>
+        args.importer.includes('/node_modules/commander/')
+          ? { path: 'lazy-child-process', namespace: 'kcompat-lazy' }
+          : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: 'kcompat-lazy' }, () => ({
+        contents:
+          "let loaded; module.exports = new Proxy({}, { get: (_, key) => (loaded ??= require('node:child_process'))[key] });",
+        loader: 'js',
+      }));
+    },
+  };
+}
 
 // The built-in knowledge base, parsed and validated once here instead of at every start-up.
 // Its conditions must name facts the probe collects.

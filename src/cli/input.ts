@@ -3,12 +3,10 @@
 // line (cut at a maximum length, the rest skipped and counted) at a time. What is not text
 // (binary, empty, unreadable, a directory, broken compressed data) is refused with a one-line
 // UsageError.
-import { constants, createReadStream, openSync, statSync } from 'node:fs';
+import { constants, createReadStream, openSync, readFileSync, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { Socket } from 'node:net';
 import { isAbsolute } from 'node:path';
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { UsageError } from './errors.js';
 
 const SNIFF_BYTES = 8192;
@@ -35,6 +33,8 @@ export interface StreamOptions {
 
 /** Bytes read from a regular file at a time, into one buffer reused for the whole file. */
 const FILE_CHUNK = 1 << 20;
+/** Files up to this size are read at once, synchronously. */
+const SMALL_FILE = 1 << 20;
 const NEWLINE = 0x0a;
 
 type LineSink = ((line: string) => void) | { onBlock: (bytes: Buffer) => void };
@@ -195,7 +195,7 @@ export async function streamLines(
   };
   if (total !== undefined && !fifo) {
     // A regular file that is not compressed: read into one reused buffer (no chunk to collect).
-    const plain = await readPlainFile(name, label, (chunk) => {
+    const plain = await readPlainFile(name, label, total, (chunk) => {
       read += chunk.length;
       onProgress?.(read, total);
       take(chunk);
@@ -208,11 +208,12 @@ export async function streamLines(
   }
   // A FIFO is read as a non-blocking pipe: a blocking read of one cannot be cancelled, and the
   // process could not end while it waits (--timeout).
+  // net and zlib load only when needed: start-up matters for a pasted error.
   const source: Readable =
     name === '-'
       ? process.stdin
       : fifo
-        ? new Socket({
+        ? new (await import('node:net')).Socket({
             fd: openSync(name, constants.O_RDONLY | constants.O_NONBLOCK),
             readable: true,
             writable: false,
@@ -261,7 +262,7 @@ export async function streamLines(
       }
     }
     if (format === 'gzip') {
-      const gunzip = createGunzip();
+      const gunzip = (await import('node:zlib')).createGunzip();
       const { Readable: ReadableStream } = await import('node:stream');
       for await (const chunk of ReadableStream.from(chunks()).pipe(gunzip)) take(chunk as Buffer);
     } else if (format === 'zstd') {
@@ -306,8 +307,25 @@ export async function streamLines(
 async function readPlainFile(
   name: string,
   label: string,
+  size: number,
   onChunk: (chunk: Buffer) => void,
 ): Promise<boolean> {
+  if (size <= SMALL_FILE) {
+    // One synchronous read: four round trips to the thread pool cost more than it for a small
+    // file (start-up matters for a pasted error), and nothing waits long enough to need them.
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(name);
+    } catch (error) {
+      throw new UsageError(
+        `${label}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+    }
+    if (startsWith(bytes, GZIP_MAGIC) || startsWith(bytes, ZSTD_MAGIC)) return false;
+    for (let at = 0; at < bytes.length; at += FILE_CHUNK)
+      onChunk(bytes.subarray(at, at + FILE_CHUNK));
+    return true;
+  }
   let file: FileHandle;
   try {
     file = await open(name, 'r');
