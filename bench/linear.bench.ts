@@ -17,6 +17,8 @@ export interface LinearRow {
   ms: number;
   /** Time per MB relative to the 1 MB run of the same shape: 1.0 is exactly linear. */
   perMbRatio: number;
+  /** (ms - ms at 1 MB) / (mb - 1): the cost of each further MB, which stays flat when linear. */
+  marginalMsPerMb: number | null;
   findings: number;
 }
 
@@ -51,6 +53,7 @@ export function benchLinear(): LinearRow[] {
     ['dense: every line an error text', denseLogText],
   ] as const) {
     let perMbAt1 = 0;
+    let msAt1 = 0;
     for (const mb of SIZES_MB) {
       const text = make(mb * 1_000_000);
       const times: number[] = [];
@@ -65,8 +68,15 @@ export function benchLinear(): LinearRow[] {
         findings = report.findings.length;
       }
       const ms = median(times);
-      if (mb === SIZES_MB[0]) perMbAt1 = ms / mb;
-      rows.push({ shape, mb, ms, perMbRatio: ms / mb / perMbAt1, findings });
+      if (mb === SIZES_MB[0]) [perMbAt1, msAt1] = [ms / mb, ms];
+      rows.push({
+        shape,
+        mb,
+        ms,
+        perMbRatio: ms / mb / perMbAt1,
+        marginalMsPerMb: mb === SIZES_MB[0] ? null : (ms - msAt1) / (mb - SIZES_MB[0]!),
+        findings,
+      });
     }
   }
   return rows;
@@ -74,11 +84,13 @@ export function benchLinear(): LinearRow[] {
 
 export function printLinear(rows: readonly LinearRow[]): void {
   console.log('## diagnose: time against input size (in process, medians)');
-  console.log('| input | size | median | throughput | time per MB vs 1 MB | findings |');
-  console.log('| --- | --- | --- | --- | --- | --- |');
+  console.log(
+    '| input | size | median | throughput | time per MB vs 1 MB | each further MB | findings |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const row of rows)
     console.log(
-      `| ${row.shape} | ${row.mb} MB | ${row.ms.toFixed(0)} ms | ${(row.mb / (row.ms / 1000)).toFixed(0)} MB/s | ${row.perMbRatio.toFixed(2)} | ${row.findings} |`,
+      `| ${row.shape} | ${row.mb} MB | ${row.ms.toFixed(0)} ms | ${(row.mb / (row.ms / 1000)).toFixed(0)} MB/s | ${row.perMbRatio.toFixed(2)} | ${row.marginalMsPerMb === null ? '' : `${row.marginalMsPerMb.toFixed(1)} ms`} | ${row.findings} |`,
     );
 }
 

@@ -1,83 +1,72 @@
+// Unescaping of quoted log lines, and what a match carries (errno captures, shortened text),
+// seen through diagnose: the streaming scanner is the only caller of the matchers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileSignature } from '../kb/load.js';
-import { SignatureSchema } from '../kb/schema.js';
-import { matchSignature, toLogicalLines } from './scan.js';
+import { entryYaml, kbFromYaml } from '../../test/kb-fixtures.js';
+import { diagnose } from './diagnose.js';
+import { unescapeLine } from './scan.js';
 
-const signature = (fields: Record<string, unknown>) =>
-  compileSignature(SignatureSchema.parse(fields));
+/** The matches of one entry with this signature (and extra signature fields) in the text. */
+function matchesOf(pattern: string, text: string, signatureFields = '') {
+  const yaml = entryYaml('probe', pattern).replace(
+    '    priority: 0',
+    `    priority: 0${signatureFields}`,
+  );
+  const [finding] = diagnose([{ name: 'log', text }], {}, kbFromYaml(yaml)).findings;
+  return { matches: finding?.matches ?? [], occurrences: finding?.occurrences ?? 0 };
+}
 
 test('escaped newlines and quotes inside a log line become logical lines', () => {
-  const lines = toLogicalLines('time="x" msg="first\\nsecond \\"quoted\\""\nplain line\n');
-  assert.deepEqual(lines, [
-    { line: 1, text: 'time="x" msg="first' },
-    { line: 1, text: 'second "quoted""' },
-    { line: 2, text: 'plain line' },
+  assert.deepEqual(unescapeLine('time="x" msg="first\\nsecond \\"quoted\\""'), [
+    'time="x" msg="first',
+    'second "quoted""',
   ]);
 });
 
-test('double escaping (a JSON string inside a JSON string) is undone', () => {
-  const lines = toLogicalLines('{"msg":"a\\\\nb"}');
-  assert.deepEqual(
-    lines.map((line) => line.text),
-    ['{"msg":"a', 'b"}'],
-  );
-});
-
-test('CRLF line ends are dropped', () => {
-  assert.deepEqual(
-    toLogicalLines('a\r\nb\r\n').map((line) => line.text),
-    ['a', 'b'],
-  );
+test('double escaping (a JSON string inside a JSON string) is undone; CR line ends dropped', () => {
+  assert.deepEqual(unescapeLine('{"msg":"a\\\\nb"}'), ['{"msg":"a', 'b"}']);
+  assert.deepEqual(unescapeLine('a\r'), ['a']);
 });
 
 test('a multi-line signature matches raw and escaped forms alike', () => {
-  const sig = signature({
-    name: 'spanning',
-    start: 'begin `',
-    pattern: 'begin `(?<body>[^`]*)`: (?<errno>No space left on device)',
-  });
-  const raw = toLogicalLines('x\nbegin `0: one\n1: two\n`: No space left on device\ny');
-  const escaped = toLogicalLines(
+  const pattern = 'begin `(?<body>[^`]*)`: (?<errno>No space left on device)';
+  const start = "\n    start: 'begin `'";
+  const raw = matchesOf(pattern, 'x\nbegin `0: one\n1: two\n`: No space left on device\ny', start);
+  const escaped = matchesOf(
+    pattern,
     'msg="begin `0: one\\n1: two\\n`: No space left on device: unknown"',
+    start,
   );
-  for (const lines of [raw, escaped]) {
-    const [match, ...rest] = matchSignature(sig, lines);
-    assert.equal(rest.length, 0);
-    assert.ok(match);
-    assert.equal(match.captures.errno, 'ENOSPC');
-    assert.equal(match.captures.errnoNumber, '28');
-    assert.equal(match.captures.body, '0: one\n1: two\n');
+  for (const { matches, occurrences } of [raw, escaped]) {
+    assert.equal(occurrences, 1);
+    assert.equal(matches[0]!.captures.errno, 'ENOSPC');
+    assert.equal(matches[0]!.captures.errnoNumber, '28');
+    assert.equal(matches[0]!.captures.body, '0: one\n1: two\n');
   }
-  assert.equal(matchSignature(sig, raw)[0]!.line, 2);
+  assert.equal(raw.matches[0]!.line, 2);
 });
 
 test('errno captures are normalised from numbers and names', () => {
-  const sig = signature({ name: 'token', pattern: 'failed \\((?<errno>-\\d+)\\) to create' });
-  const [match] = matchSignature(
-    sig,
-    toLogicalLines("libbpf: object 'x': failed (-95) to create BPF token"),
+  const { matches } = matchesOf(
+    'failed \\((?<errno>-\\d+)\\) to create',
+    "libbpf: object 'x': failed (-95) to create BPF token",
   );
-  assert.equal(match!.captures.errno, 'EOPNOTSUPP');
-  assert.equal(match!.captures.errnoText, '-95');
+  assert.equal(matches[0]!.captures.errno, 'EOPNOTSUPP');
+  assert.equal(matches[0]!.captures.errnoText, '-95');
 });
 
 test('a declared errno fills in when the text does not name one', () => {
-  const sig = signature({ name: 'big', pattern: 'BPF program is too large', errno: 'E2BIG' });
-  const [match] = matchSignature(
-    sig,
-    toLogicalLines('BPF program is too large. Processed 1000001 insn'),
+  const { matches } = matchesOf(
+    'BPF program is too large',
+    'BPF program is too large. Processed 1000001 insn',
+    '\n    errno: E2BIG',
   );
-  assert.equal(match!.captures.errno, 'E2BIG');
-  assert.equal(match!.captures.errnoNumber, '7');
+  assert.equal(matches[0]!.captures.errno, 'E2BIG');
+  assert.equal(matches[0]!.captures.errnoNumber, '7');
 });
 
 test('long lines are shown shortened around the match', () => {
-  const sig = signature({ name: 'needle', pattern: 'needle' });
-  const [match] = matchSignature(
-    sig,
-    toLogicalLines(`${'a'.repeat(5000)} needle ${'b'.repeat(5000)}`),
-  );
-  assert.ok(match!.text.length < 600);
-  assert.match(match!.text, /needle/);
+  const { matches } = matchesOf('needle', `${'a'.repeat(5000)} needle ${'b'.repeat(5000)}`);
+  assert.ok(matches[0]!.text.length < 600);
+  assert.match(matches[0]!.text, /needle/);
 });

@@ -1,4 +1,5 @@
-// Turns raw log text into logical lines and finds signature matches in them.
+// Turns a raw log line into logical lines and matches one signature on a line or a window of
+// lines (the streaming scanner, src/core/log-scanner.ts, decides which).
 //
 // Error texts arrive wrapped: containerd and Tetragon quote messages with escaped newlines
 // and quotes (msg="bpf create `0: (61) ...\n1: ...`: No space left on device"), and kubelet
@@ -6,12 +7,6 @@
 // that keep the number of the line they came from, so one pattern serves raw and quoted forms.
 import type { CompiledSignature } from '../kb/load.js';
 import { lookupErrno, errnoByName } from './errno.js';
-
-export interface LogicalLine {
-  /** 1-based number of the physical line this text came from. */
-  line: number;
-  text: string;
-}
 
 export interface SignatureMatch {
   signature: CompiledSignature;
@@ -42,43 +37,7 @@ export function unescapeLine(raw: string): string[] {
   return current.split('\n');
 }
 
-/** Splits text into logical lines, unescaping quoted messages. */
-export function toLogicalLines(text: string): LogicalLine[] {
-  const result: LogicalLine[] = [];
-  const physical = text.split('\n');
-  // A trailing newline does not start another line.
-  if (physical.length > 1 && physical[physical.length - 1] === '') physical.pop();
-  physical.forEach((raw, index) => {
-    for (const part of unescapeLine(raw)) result.push({ line: index + 1, text: part });
-  });
-  return result;
-}
-
-/** All matches of one signature over the logical lines. */
-export function matchSignature(
-  signature: CompiledSignature,
-  lines: readonly LogicalLine[],
-): SignatureMatch[] {
-  const matches: SignatureMatch[] = [];
-  for (let index = 0; index < lines.length; index++) {
-    const current = lines[index]!;
-    if (signature.startRegex) {
-      if (!signature.startRegex.test(current.text)) continue;
-      const window = lines.slice(index, index + signature.maxLines).map((line) => line.text);
-      const found = matchWindow(signature, window, index, current.line);
-      if (!found) continue;
-      matches.push(found);
-      // Do not report the same multi-line text again from a later line inside it.
-      index += found.consumedLines - 1;
-      continue;
-    }
-    const found = matchLine(signature, current.text, index, current.line);
-    if (found) matches.push(found);
-  }
-  return matches;
-}
-
-/** A single-line signature on one logical line. */
+/** A one-line signature on one logical line. */
 export function matchLine(
   signature: CompiledSignature,
   text: string,
