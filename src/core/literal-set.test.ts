@@ -13,12 +13,16 @@ function naive(text: string, literals: readonly string[], from: number): number 
   return best;
 }
 
-test('finds the first occurrence of any literal, ignoring ASCII case, as indexOf does', () => {
-  let seed = 7;
+/** A seeded generator of random numbers below n and of words over the alphabet. */
+function randomWords(seed: number, alphabet: string) {
   const random = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
-  const alphabet = 'abcAB _-:()`"\\';
   const word = (length: number) =>
     Array.from({ length }, () => alphabet[random(alphabet.length)]).join('');
+  return { random, word };
+}
+
+test('finds the first occurrence of any literal, ignoring ASCII case, as indexOf does', () => {
+  const { random, word } = randomWords(7, 'abcAB _-:()`"\\');
   for (let round = 0; round < 500; round++) {
     const literals = Array.from({ length: 1 + random(6) }, () => word(3 + random(6)));
     const set = new LiteralSet(literals);
@@ -63,11 +67,7 @@ test('offsets are in bytes; non-ASCII text and literals cut to an ASCII piece st
 });
 
 test('findLines gives, ascending, real occurrences including the first of every line holding one', () => {
-  let seed = 11;
-  const random = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
-  const alphabet = 'abcAB _\n\n';
-  const word = (length: number) =>
-    Array.from({ length }, () => alphabet[random(alphabet.length)]).join('');
+  const { random, word } = randomWords(11, 'abcAB _\n\n');
   for (let round = 0; round < 400; round++) {
     const literals = Array.from({ length: 1 + random(5) }, () =>
       word(3 + random(5)).replace(/\n/g, 'c'),
