@@ -43,7 +43,7 @@ export class LiteralSet {
   private readonly shortest: number;
   private readonly shift: Uint8Array;
   /** Per block hash, the literals whose first `shortest` bytes end with that block. */
-  private readonly candidates = new Map<number, Uint8Array[]>();
+  private readonly candidates = new Map<number, { bytes: Uint8Array; text: string }[]>();
   /**
    * Hashes of the literals' first three bytes: at a block with shift 0, a start whose first
    * block is not among them is passed at once (most such blocks are common words, not a hit).
@@ -53,24 +53,25 @@ export class LiteralSet {
   constructor(literals: readonly string[]) {
     if (literals.some((literal) => /[^\x00-\x7f]/.test(literal)))
       throw new Error('LiteralSet literals must be ASCII (see longestAsciiPiece)');
-    const folded = [...new Set(literals.map(asciiLowerCase))].map((literal) =>
-      Buffer.from(literal, 'latin1'),
-    );
-    if (folded.length === 0 || folded.some((literal) => literal.length < BLOCK))
+    const folded = [...new Set(literals.map(asciiLowerCase))].map((text) => ({
+      text,
+      bytes: Buffer.from(text, 'latin1'),
+    }));
+    if (folded.length === 0 || folded.some(({ bytes }) => bytes.length < BLOCK))
       throw new Error('LiteralSet needs literals of at least three bytes');
-    this.shortest = Math.min(...folded.map((literal) => literal.length));
+    this.shortest = Math.min(...folded.map(({ bytes }) => bytes.length));
     const most = Math.min(255, this.shortest - BLOCK + 1);
     this.shift = new Uint8Array(1 << 18).fill(most);
     for (const literal of folded) {
       // Only the first `shortest` bytes of each literal take part in the shifts.
       for (let end = BLOCK - 1; end < this.shortest; end++) {
-        const hash = blockHash(literal, end);
+        const hash = blockHash(literal.bytes, end);
         const distance = this.shortest - 1 - end;
         if (distance < this.shift[hash]!) this.shift[hash] = distance;
         if (distance === 0)
           this.candidates.set(hash, [...(this.candidates.get(hash) ?? []), literal]);
       }
-      this.prefixes[blockHash(literal, BLOCK - 1)] = 1;
+      this.prefixes[blockHash(literal.bytes, BLOCK - 1)] = 1;
     }
   }
 
@@ -93,9 +94,36 @@ export class LiteralSet {
    * would not have: a superset is all a prefilter needs).
    */
   occursIn(text: string): boolean {
+    const length = this.latin1(text); // first: it may replace the scratch buffer
+    return this.find(this.scratch, 0, length) >= 0;
+  }
+
+  /**
+   * The literals (ASCII lower-cased, as LiteralSet keeps them) that occur in a string, each
+   * once: one pass that tells a caller which of its literals to check exactly.
+   */
+  literalsIn(text: string): Set<string> {
+    const to = this.latin1(text);
+    const bytes = this.scratch;
+    const found = new Set<string>();
+    const last = this.shortest - 1;
+    for (let end = last; end < to;) {
+      const distance = this.shift[blockHash(bytes, end)]!;
+      if (distance > 0) {
+        end += distance;
+        continue;
+      }
+      for (const literal of this.candidates.get(blockHash(bytes, end))!)
+        if (matchesAt(bytes, end - last, to, literal.bytes)) found.add(literal.text);
+      end++;
+    }
+    return found;
+  }
+
+  /** Writes a string into the scratch buffer as Latin-1 (see occursIn); returns its length. */
+  private latin1(text: string): number {
     if (this.scratch.length < text.length) this.scratch = Buffer.allocUnsafe(text.length * 2);
-    const written = this.scratch.write(text, 'latin1');
-    return this.find(this.scratch, 0, written) >= 0;
+    return this.scratch.write(text, 'latin1');
   }
 
   private scratch = Buffer.allocUnsafe(4096);
@@ -209,7 +237,7 @@ export class LiteralSet {
   private startsLiteral(bytes: Uint8Array, end: number, to: number): boolean {
     const start = end - (this.shortest - 1);
     for (const literal of this.candidates.get(blockHash(bytes, end))!)
-      if (matchesAt(bytes, start, to, literal)) return true;
+      if (matchesAt(bytes, start, to, literal.bytes)) return true;
     return false;
   }
 }

@@ -8,7 +8,7 @@ import { looksLikeVerifierLine } from '../verifier/explain.js';
 import { VerifierLogParser, type ParsedVerifierLog } from '../verifier/parse.js';
 import { RecordReader, type LogRecord } from './log-records.js';
 import type { InputSummary, Match } from './report.js';
-import { LiteralSet, longestAsciiPiece } from './literal-set.js';
+import { asciiLowerCase, LiteralSet, longestAsciiPiece } from './literal-set.js';
 import { matchLine, matchWindow, unescapeLine, type SignatureMatch } from './scan.js';
 
 const MAX_REAL_CAUSE_HINTS = 3;
@@ -71,13 +71,16 @@ interface Window {
 }
 
 /**
- * The prefilter of a logical line: the literal search (case-folded, so a superset) says whether
- * any signature literal occurs; then each signature's own literals are checked exactly.
+ * The prefilter of a logical line: the literal search (case-folded, so a superset) says which
+ * signature literals may occur; then those signatures check their own literals exactly.
  */
 class Prefilter {
   private readonly search: LiteralSet | null;
   readonly always: SignatureRef[];
   private readonly withLiterals: SignatureRef[];
+  /** Per literal piece as the search reports it, the signatures (indexes in withLiterals) it serves. */
+  private readonly byPiece = new Map<string, number[]>();
+  private readonly marked: Uint8Array;
 
   constructor(refs: readonly SignatureRef[], enabled: boolean) {
     const searchable = (ref: SignatureRef) =>
@@ -86,24 +89,41 @@ class Prefilter {
       ref.signature.literals.every((literal) => longestAsciiPiece(literal).length >= 3);
     this.always = refs.filter((ref) => !searchable(ref));
     this.withLiterals = refs.filter(searchable);
-    const literals = this.withLiterals.flatMap((ref) =>
-      ref.signature.literals!.map((literal) => longestAsciiPiece(literal)),
-    );
-    this.search = literals.length === 0 ? null : new LiteralSet(literals);
+    this.marked = new Uint8Array(this.withLiterals.length);
+    this.withLiterals.forEach((ref, index) => {
+      for (const literal of ref.signature.literals!) {
+        const piece = asciiLowerCase(longestAsciiPiece(literal));
+        this.byPiece.set(piece, [...(this.byPiece.get(piece) ?? []), index]);
+      }
+    });
+    this.search = this.byPiece.size === 0 ? null : new LiteralSet([...this.byPiece.keys()]);
   }
 
-  /** Signatures that may match this line. */
+  /**
+   * Signatures that may match this line, in knowledge-base order: one literal search names the
+   * pieces that occur (case-folded, so a superset), and only the signatures they serve check
+   * their own literals exactly.
+   */
   candidates(text: string): SignatureRef[] {
-    if (this.search === null || !this.search.occursIn(text)) return this.always;
+    if (this.search === null) return this.always;
+    const pieces = this.search.literalsIn(text);
+    if (pieces.size === 0) return this.always;
+    for (const piece of pieces)
+      for (const index of this.byPiece.get(piece)!) this.marked[index] = 1;
     let lower: string | undefined;
-    const found = this.withLiterals.filter((ref) =>
-      ref.signature.ignoreCase
-        ? ref.signature.literals!.some((literal) =>
-            (lower ??= text.toLowerCase()).includes(literal),
-          )
-        : ref.signature.literals!.some((literal) => text.includes(literal)),
-    );
-    return this.always.length === 0 ? found : [...this.always, ...found];
+    const found: SignatureRef[] = [...this.always];
+    this.withLiterals.forEach((ref, index) => {
+      if (this.marked[index] === 0) return;
+      this.marked[index] = 0;
+      const literals = ref.signature.literals!;
+      if (
+        ref.signature.ignoreCase
+          ? literals.some((literal) => (lower ??= text.toLowerCase()).includes(literal))
+          : literals.some((literal) => text.includes(literal))
+      )
+        found.push(ref);
+    });
+    return found;
   }
 }
 
