@@ -92,3 +92,12 @@ test('a command that fails without output, or cannot run, is unknown with the re
   const { fact } = await factOf(broken);
   assert.match(fact.unknown ?? '', /failed: .*ENOENT/);
 });
+
+test('a warning on stderr does not run into the version on stdout', async () => {
+  const spec = fakeComponent(
+    'widget-warns',
+    "echo 'widget version 0.0.1-from-stderr' >&2; sleep 0.05; printf 'widget version 1.15.2'; printf 'rc1 deprecated' >&2",
+  );
+  const { fact } = await factOf(spec);
+  assert.equal(fact.value, '1.15.2');
+});

@@ -88,8 +88,11 @@ function runVersion(file: string, args: string[]): Promise<{ output: string } | 
   const command = `${file} ${args.join(' ')}`;
   return new Promise((resolve) => {
     let settled = false;
-    const chunks: Buffer[] = [];
+    // Each stream apart, as `stdout\nstderr`: a warning on stderr must not run into the version.
+    const streams = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
     let kept = 0;
+    const output = () =>
+      `${Buffer.concat(streams.stdout).toString('utf8')}\n${Buffer.concat(streams.stderr).toString('utf8')}`;
     const child = spawn(file, args, {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -107,20 +110,20 @@ function runVersion(file: string, args: string[]): Promise<{ output: string } | 
       killGroup(child.pid);
       settle({ error: `${command} did not answer within ${TIMEOUT_MS} ms` });
     }, TIMEOUT_MS);
-    const keep = (chunk: Buffer) => {
+    const keep = (into: Buffer[]) => (chunk: Buffer) => {
       if (kept >= MAX_OUTPUT) return;
-      chunks.push(chunk.subarray(0, MAX_OUTPUT - kept));
+      into.push(chunk.subarray(0, MAX_OUTPUT - kept));
       kept += Math.min(chunk.length, MAX_OUTPUT - kept);
       if (kept >= MAX_OUTPUT) killGroup(child.pid); // enough to find a version in
     };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
+    child.stdout.on('data', keep(streams.stdout));
+    child.stderr.on('data', keep(streams.stderr));
     child.on('error', (error) => settle({ error: `${command} failed: ${error.message}` }));
     child.on('close', (code, signal) => {
-      const output = Buffer.concat(chunks).toString('utf8');
-      if ((code !== 0 || signal) && !output.trim())
+      const text = output();
+      if ((code !== 0 || signal) && !text.trim())
         settle({ error: `${command} failed: ${signal ? `killed by ${signal}` : `exit ${code}`}` });
-      else settle({ output });
+      else settle({ output: text });
     });
     // Children of the command that outlive it keep the pipes open: after it exits, give them a
     // moment, then stop waiting.
@@ -128,7 +131,7 @@ function runVersion(file: string, args: string[]): Promise<{ output: string } | 
       setTimeout(() => {
         if (settled) return;
         killGroup(child.pid);
-        settle({ output: Buffer.concat(chunks).toString('utf8') });
+        settle({ output: output() });
       }, 200).unref(),
     );
   });

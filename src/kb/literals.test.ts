@@ -19,6 +19,10 @@ test('literals of small groups of alternatives are spelled out, optional ones in
   ]);
   assert.deepEqual(requiredLiterals('(?:foo|bar)x?y', false), ['fooxy', 'fooy', 'barxy', 'bary']);
   assert.equal(requiredLiterals('\\d+ ?[a-z]*', false), null);
+  // Case-insensitive: only ASCII runs, since the regex folds other letters unlike toLowerCase.
+  assert.deepEqual(requiredLiterals('\u212Aelvin error', true), ['elvin error']);
+  assert.deepEqual(requiredLiterals('ABCΣ failed', false), ['ABCΣ failed']);
+  assert.equal(requiredLiterals('ab\u03C3', true), null);
 });
 
 test('every match of every built-in signature contains one of its literals', () => {

@@ -23,7 +23,16 @@ export function requiredLiterals(pattern: string, ignoreCase: boolean): Literals
   }
   const literals = fromAlternatives(ast.alternatives);
   if (!literals) return null;
-  return [...new Set(literals.map((literal) => (ignoreCase ? literal.toLowerCase() : literal)))];
+  if (!ignoreCase) return [...new Set(literals)];
+  // A case-insensitive regex folds non-ASCII letters its own way (ς and σ, the Kelvin sign),
+  // which toLowerCase does not reproduce: keep each literal's longest ASCII run, lower-cased.
+  const folded = literals.map((literal) =>
+    literal
+      .split(/[^\x00-\x7f]+/)
+      .reduce((best, piece) => (piece.length > best.length ? piece : best), '')
+      .toLowerCase(),
+  );
+  return folded.some((literal) => literal.length < MIN_LITERAL) ? null : [...new Set(folded)];
 }
 
 function fromAlternatives(alternatives: readonly Alternative[]): Literals {

@@ -1,13 +1,16 @@
 // Refuses signature regexes that can backtrack exponentially in JavaScript's engine, so that a
 // rule file written by someone else cannot hang a scan: such a pattern is rejected when the
-// knowledge base loads, with the reason. Two shapes cause it (the "star height" and
-// "overlapping alternatives" classes of exponential backtracking):
-// - an unbounded repetition of something that itself repeats without bound: (a+)+, (?:x*y?)*;
-// - an unbounded repetition of alternatives that can start with the same character: (a|ab)*,
-//   (\w|\d)+; the engine tries each split of the input between them.
-// Both checks are conservative (a safe pattern may be refused; bound it or make the parts
-// exclusive). Polynomial backtracking (.*a.*b on a line without b) is not refused: lines are cut
-// at 1 MiB and only lines holding a signature's literal reach its regex.
+// knowledge base loads, with the reason. Inside an unbounded repetition, exponential
+// backtracking needs two ways to match the same text, which takes one of three shapes (the
+// "star height" and "ambiguity" classes):
+// - a nested unbounded repetition: (a+)+, (?:x*y?)*;
+// - alternatives, at any depth, that can start with the same character: (a|ab)*, (\w|\d)+,
+//   (?:(a|aa)b?)+;
+// - a part of variable length (?, {m,n}) whose characters can also start what follows it, or
+//   the next turn of the repetition: (?:a?a)+, (?:a{1,2})+, (?:\d{1,3}\.?)+.
+// The checks are conservative (a safe pattern may be refused: bound the repetition or make the
+// parts exclusive). Polynomial backtracking (.*a.*b on a line without b) is not refused: lines
+// are cut at 1 MiB and only lines holding a signature's literal reach its regex.
 import { RegExpParser } from '@eslint-community/regexpp';
 import type { Alternative, Element, Node as RegexNode } from '@eslint-community/regexpp/ast';
 
@@ -42,9 +45,19 @@ function firstOfSequence(elements: readonly Element[], ignoreCase: boolean): Fir
 function firstOfElement(element: Element, ignoreCase: boolean): FirstChars {
   switch (element.type) {
     case 'Character':
-    case 'CharacterClass':
-    case 'CharacterSet':
+      if (element.value > 255) {
+        // Beyond the table: the character itself, and its case forms.
+        const char = String.fromCodePoint(element.value);
+        const forms = ignoreCase ? [char, char.toLowerCase(), char.toUpperCase()] : [char];
+        return new Set(forms.map((form) => form.codePointAt(0)!));
+      }
       return charsMatching(element.raw, ignoreCase);
+    case 'CharacterClass':
+    case 'CharacterSet': {
+      const chars = charsMatching(element.raw, ignoreCase);
+      // A class of characters above 255 only matches nothing in the table: assume anything.
+      return chars.size === 0 ? ALL_CHARS : chars;
+    }
     case 'Group':
     case 'CapturingGroup':
       return union(element.alternatives.map((alt) => firstOfSequence(alt.elements, ignoreCase)));
@@ -86,6 +99,31 @@ function overlappingAlternatives(
   return null;
 }
 
+/** The first characters of elements[from...], and whether they can all match nothing. */
+function firstOfRest(
+  elements: readonly Element[],
+  from: number,
+  ignoreCase: boolean,
+): { chars: FirstChars; empty: boolean } {
+  const chars: FirstChars = new Set();
+  for (let index = from; index < elements.length; index++) {
+    for (const code of firstOfElement(elements[index]!, ignoreCase)) chars.add(code);
+    if (!canBeEmpty(elements[index]!)) return { chars, empty: false };
+  }
+  return { chars, empty: true };
+}
+
+function overlaps(a: FirstChars, b: FirstChars): boolean {
+  for (const code of a) if (b.has(code)) return true;
+  return false;
+}
+
+/** The innermost unbounded repetition around a node: its text and what its body starts with. */
+interface Loop {
+  raw: string;
+  first: FirstChars;
+}
+
 /** A reason the pattern is unsafe, or null. */
 export function unsafeRepetition(pattern: string, ignoreCase = false): string | null {
   let ast;
@@ -95,24 +133,39 @@ export function unsafeRepetition(pattern: string, ignoreCase = false): string | 
     return null; // the RegExp constructor reports syntax errors itself
   }
   let found: string | null = null;
-  const visit = (node: RegexNode, insideUnbounded: boolean): void => {
+  const visit = (node: RegexNode, loop: Loop | null): void => {
     if (found) return;
     if (node.type === 'Quantifier') {
-      const unbounded = node.max === Infinity;
-      if (unbounded && insideUnbounded)
-        found = `nested unbounded repetition "${node.raw}" inside another one can backtrack exponentially; bound it ({0,N}) or make the parts exclusive`;
-      const repeated = node.element;
-      if (!found && unbounded && (repeated.type === 'Group' || repeated.type === 'CapturingGroup')) {
-        const overlap = overlappingAlternatives(repeated.alternatives, ignoreCase);
-        if (overlap)
-          found = `alternatives "${overlap[0].raw}" and "${overlap[1].raw}" of the repetition "${node.raw}" can start with the same character, which can backtrack exponentially; make them exclusive or bound the repetition`;
+      if (node.max === Infinity) {
+        if (loop) {
+          found = `nested unbounded repetition "${node.raw}" inside another one can backtrack exponentially; bound it ({0,N}) or make the parts exclusive`;
+          return;
+        }
+        loop = { raw: node.raw, first: firstOfElement(node.element, ignoreCase) };
       }
-      visit(repeated, insideUnbounded || unbounded);
+      visit(node.element, loop);
       return;
     }
-    if ('alternatives' in node) for (const alternative of node.alternatives) visit(alternative, insideUnbounded);
-    if (node.type === 'Alternative') for (const element of node.elements) visit(element, insideUnbounded);
+    if (loop && (node.type === 'Group' || node.type === 'CapturingGroup')) {
+      const overlap = overlappingAlternatives(node.alternatives, ignoreCase);
+      if (overlap) {
+        found = `alternatives "${overlap[0].raw}" and "${overlap[1].raw}" in the repetition "${loop.raw}" can start with the same character, which can backtrack exponentially; make them exclusive or bound the repetition`;
+        return;
+      }
+    }
+    if (loop && node.type === 'Alternative')
+      node.elements.forEach((element, index) => {
+        // Bounded ones only: an unbounded one inside the loop is the nested case, reported below.
+        if (found || element.type !== 'Quantifier' || element.min === element.max) return;
+        if (element.max === Infinity) return;
+        const rest = firstOfRest(node.elements, index + 1, ignoreCase);
+        const follow = rest.empty ? union([rest.chars, loop.first]) : rest.chars;
+        if (overlaps(firstOfElement(element.element, ignoreCase), follow))
+          found = `the variable-length part "${element.raw}" in the repetition "${loop.raw}" can match the same characters as what follows it, which can backtrack exponentially; make them exclusive or bound the repetition`;
+      });
+    if ('alternatives' in node) for (const alternative of node.alternatives) visit(alternative, loop);
+    if (node.type === 'Alternative') for (const element of node.elements) visit(element, loop);
   };
-  visit(ast, false);
+  visit(ast, null);
   return found;
 }
