@@ -77,13 +77,10 @@ export class LiteralSet {
 
   /** Offset where a literal starts in bytes[from, to), or -1. */
   find(bytes: Uint8Array, from = 0, to = bytes.length): number {
-    const last = this.shortest - 1;
-    for (let end = from + last; end < to;) {
-      const distance = this.shift[blockHash(bytes, end)]!;
-      if (distance > 0) end += distance;
-      else if (this.startsLiteral(bytes, end, to)) return end - last;
-      else end++;
-    }
+    const count = this.noteLane(bytes, from + this.shortest - 1, to, this.notedFor(to), 0);
+    for (let k = 0; k < count; k++)
+      if (this.literalsAt(bytes, this.noted[k]!, to).length > 0)
+        return this.noted[k]! - (this.shortest - 1);
     return -1;
   }
 
@@ -104,19 +101,10 @@ export class LiteralSet {
    */
   literalsIn(text: string): Set<string> {
     const to = this.latin1(text);
-    const bytes = this.scratch;
+    const count = this.noteLane(this.scratch, this.shortest - 1, to, this.notedFor(to), 0);
     const found = new Set<string>();
-    const last = this.shortest - 1;
-    for (let end = last; end < to;) {
-      const distance = this.shift[blockHash(bytes, end)]!;
-      if (distance > 0) {
-        end += distance;
-        continue;
-      }
-      for (const literal of this.candidates.get(blockHash(bytes, end))!)
-        if (matchesAt(bytes, end - last, to, literal.bytes)) found.add(literal.text);
-      end++;
-    }
+    for (let k = 0; k < count; k++)
+      for (const literal of this.literalsAt(this.scratch, this.noted[k]!, to)) found.add(literal);
     return found;
   }
 
@@ -141,8 +129,7 @@ export class LiteralSet {
     const length = bytes.length;
     const last = this.shortest - 1;
     const quarter = Math.floor(length / LANES);
-    if (this.noted.length < length + LANES) this.noted = new Int32Array(length + LANES);
-    const noted = this.noted;
+    const noted = this.notedFor(length);
     // Lane i notes candidates that start in [i * quarter, (i + 1) * quarter) at noted[i * quarter
     // + k]: a lane has fewer candidates than bytes, so the lanes' slots never overlap.
     const stop = (lane: number) =>
@@ -202,7 +189,7 @@ export class LiteralSet {
       for (let k = from; k < to; k++) {
         const end = noted[k]!;
         const start = end - last;
-        if (start < nextLine || !this.startsLiteral(bytes, end, length)) continue;
+        if (start < nextLine || this.literalsAt(bytes, end, length).length === 0) continue;
         hits.push(start);
         const newline = buffer.indexOf(NEWLINE, start);
         nextLine = newline < 0 ? length : newline + 1;
@@ -213,7 +200,13 @@ export class LiteralSet {
   /** Candidates are noted here (grown to the largest block). */
   private noted = new Int32Array(0);
 
-  /** The rest of one lane, one step at a time. */
+  /** The buffer for the candidates of `length` bytes: fewer than one per byte. */
+  private notedFor(length: number): Int32Array {
+    if (this.noted.length < length + LANES) this.noted = new Int32Array(length + LANES);
+    return this.noted;
+  }
+
+  /** One lane, one step at a time: notes candidate ends from `end` while end < stop. */
   private noteLane(
     bytes: Uint8Array,
     end: number,
@@ -233,14 +226,17 @@ export class LiteralSet {
     return count;
   }
 
-  /** Whether a literal starts where the block ending at `end` ends its first `shortest` bytes. */
-  private startsLiteral(bytes: Uint8Array, end: number, to: number): boolean {
+  /** The literals that start where the block ending at `end` ends their first `shortest` bytes. */
+  private literalsAt(bytes: Uint8Array, end: number, to: number): readonly string[] {
     const start = end - (this.shortest - 1);
-    for (const literal of this.candidates.get(blockHash(bytes, end))!)
-      if (matchesAt(bytes, start, to, literal.bytes)) return true;
-    return false;
+    let found: string[] | undefined; // allocated only on a hit: most candidates are not one
+    for (const literal of this.candidates.get(blockHash(bytes, end)) ?? [])
+      if (matchesAt(bytes, start, to, literal.bytes)) (found ??= []).push(literal.text);
+    return found ?? NONE;
   }
 }
+
+const NONE: readonly string[] = [];
 
 function matchesAt(bytes: Uint8Array, start: number, to: number, literal: Uint8Array): boolean {
   if (start + literal.length > to) return false;

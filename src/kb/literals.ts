@@ -4,6 +4,7 @@
 // (@eslint-community/regexpp); null when no such set exists (e.g. a pattern that starts with
 // an optional part and has no fixed text).
 import { RegExpParser } from '@eslint-community/regexpp';
+import { longestAsciiPiece } from '../core/literal-set.js';
 import type { Alternative, Element, Node as RegexNode } from '@eslint-community/regexpp/ast';
 
 /** Shorter literals match too many lines to be worth a prefilter. */
@@ -26,12 +27,7 @@ export function requiredLiterals(pattern: string, ignoreCase: boolean): Literals
   if (!ignoreCase) return [...new Set(literals)];
   // A case-insensitive regex folds non-ASCII letters its own way (ς and σ, the Kelvin sign),
   // which toLowerCase does not reproduce: keep each literal's longest ASCII run, lower-cased.
-  const folded = literals.map((literal) =>
-    literal
-      .split(/[^\x00-\x7f]+/)
-      .reduce((best, piece) => (piece.length > best.length ? piece : best), '')
-      .toLowerCase(),
-  );
+  const folded = literals.map((literal) => longestAsciiPiece(literal).toLowerCase());
   return folded.some((literal) => literal.length < MIN_LITERAL) ? null : [...new Set(folded)];
 }
 

@@ -33,13 +33,8 @@ function charsMatching(raw: string, ignoreCase: boolean): FirstChars {
 }
 
 function firstOfSequence(elements: readonly Element[], ignoreCase: boolean): FirstChars {
-  const chars: FirstChars = new Set();
-  for (const element of elements) {
-    for (const code of firstOfElement(element, ignoreCase)) chars.add(code);
-    // A part that can match nothing lets the next part start the match too.
-    if (!canBeEmpty(element)) return chars;
-  }
-  return ALL_CHARS; // the whole alternative can be empty: anything may follow
+  const { chars, empty } = firstOfRest(elements, 0, ignoreCase);
+  return empty ? ALL_CHARS : chars; // the whole alternative can be empty: anything may follow
 }
 
 function firstOfElement(element: Element, ignoreCase: boolean): FirstChars {
@@ -95,11 +90,12 @@ function overlappingAlternatives(
   const firsts = alternatives.map((alt) => firstOfSequence(alt.elements, ignoreCase));
   for (let i = 0; i < alternatives.length; i++)
     for (let j = i + 1; j < alternatives.length; j++)
-      for (const code of firsts[i]!) if (firsts[j]!.has(code)) return [alternatives[i]!, alternatives[j]!];
+      if (overlaps(firsts[i]!, firsts[j]!)) return [alternatives[i]!, alternatives[j]!];
   return null;
 }
 
-/** The first characters of elements[from...], and whether they can all match nothing. */
+/** The first characters of elements[from...] (a part that can match nothing lets the next one
+ * start the match too), and whether they can all match nothing. */
 function firstOfRest(
   elements: readonly Element[],
   from: number,

@@ -25,6 +25,8 @@ function insn(code: number, dst: number, src: number, off: number, imm: number):
 }
 const exit = () => insn(0x95, 0, 0, 0, 0);
 const r0Zero = () => insn(0xb7, 0, 0, 0, 0);
+/** A program that only calls helper number `id` (BPF_CALL), then returns 0. */
+const callsHelper = (id: number) => () => [insn(0x85, 0, 0, 0, id), r0Zero(), exit()];
 const loadMapFd = (dst: number, fd: number) => [insn(0x18, dst, 1, 0, fd), insn(0, 0, 0, 0, 0)];
 const SOCKET_FILTER = 1;
 const SCHED_CLS = 3;
@@ -75,7 +77,7 @@ const CASES: Case[] = [
   {
     name: 'unknown helper',
     type: SOCKET_FILTER,
-    insns: () => [insn(0x85, 0, 0, 0, 9999), r0Zero(), exit()],
+    insns: callsHelper(9999),
     entry: 'unknown-helper',
     insnIndex: 0,
   },
@@ -83,21 +85,21 @@ const CASES: Case[] = [
     name: 'GPL-only helper from a non-GPL program',
     type: KPROBE,
     license: 'MIT',
-    insns: () => [insn(0x85, 0, 0, 0, 6), r0Zero(), exit()],
+    insns: callsHelper(6),
     entry: 'gpl-only-helper',
     insnIndex: 0,
   },
   {
     name: 'helper this program type may not call',
     type: KPROBE,
-    insns: () => [insn(0x85, 0, 0, 0, 36), r0Zero(), exit()],
+    insns: callsHelper(36),
     entry: 'helper-not-allowed-for-prog-type',
     insnIndex: 0,
   },
   {
     name: 'helper argument of the wrong type',
     type: SOCKET_FILTER,
-    insns: () => [insn(0x85, 0, 0, 0, 1), r0Zero(), exit()],
+    insns: callsHelper(1),
     entry: 'wrong-argument-type',
     insnIndex: 0,
   },
