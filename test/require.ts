@@ -2,6 +2,7 @@
 // reason on a developer machine that lacks it, and fail in CI (CI=true) rather than skip.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { machine, release } from 'node:os';
 import type { TestContext } from 'node:test';
 import { openBpfSyscall } from '../src/host/bpf/syscall.js';
 
@@ -11,11 +12,15 @@ function missing(t: TestContext, reason: string): false {
   return false;
 }
 
-/** True when this process is root and can call bpf(2). */
+/**
+ * True when this process is root and can call bpf(2). The test's output names the kernel it ran
+ * on: what a live test saw belongs to that kernel.
+ */
 export function requireRootBpf(t: TestContext): boolean {
   if (process.getuid?.() !== 0) return missing(t, 'it needs root');
   const sys = openBpfSyscall();
   if (sys instanceof Error) return missing(t, sys.message);
+  t.diagnostic(`kernel ${release()} (${machine()})`);
   return true;
 }
 

@@ -59,6 +59,11 @@ export interface VerifierReport {
   lines: number;
 }
 
+/** Every errno a kernel returns with this message: the usual one, then other versions' ones. */
+export function messageErrnos(entry: CatalogueEntry): string[] {
+  return [entry.errno, ...entry.otherErrnos.map((other) => other.errno)];
+}
+
 export function explainVerifierLog(
   parsed: ParsedVerifierLog,
   catalogue: readonly CatalogueEntry[],
@@ -77,15 +82,20 @@ export function explainVerifierLog(
     );
   }
   if (
+    found &&
     parsed.loaderErrno &&
-    errnoFromMessage &&
-    parsed.loaderErrno !== errnoFromMessage &&
-    parsed.loaderErrno !== 'ENOSPC'
+    parsed.loaderErrno !== 'ENOSPC' &&
+    !messageErrnos(found.entry).includes(parsed.loaderErrno)
   ) {
     notes.push(
-      `The loader reports ${parsed.loaderErrno}; this message usually comes with ${errnoFromMessage}.`,
+      `The loader reports ${parsed.loaderErrno}; this message comes with ${messageErrnos(found.entry).join(' or ')}.`,
     );
   }
+  if (found && !parsed.loaderErrno)
+    for (const other of found.entry.otherErrnos)
+      notes.push(
+        `Some kernels return ${other.errno} with this message instead of ${found.entry.errno}: ${other.when}.`,
+      );
   if (parsed.truncated.includes('head-missing'))
     notes.push(
       'The log starts mid-way: a rotating log (Linux 6.4+) keeps the tail, so the end, with the error, is complete.',

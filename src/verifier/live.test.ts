@@ -11,7 +11,7 @@ import { createMap, loadProgram } from '../host/bpf/attrs.js';
 import { errnoName } from '../host/bpf/errno-names.js';
 import { openBpfSyscall, type BpfSyscall } from '../host/bpf/syscall.js';
 import { loadCatalogue } from './catalogue-file.js';
-import { explainVerifierLog } from './explain.js';
+import { explainVerifierLog, messageErrnos } from './explain.js';
 import { parseVerifierLog } from './parse.js';
 
 /** One instruction, little-endian (the test machine is x86-64): opcode, dst, src, off, imm. */
@@ -243,7 +243,7 @@ function withMaps(sys: BpfSyscall, body: (maps: { array: number; ringbuf: number
 
 const catalogue = loadCatalogue();
 
-test('every rejection this kernel prints is parsed and explained, with the errno the kernel returned', (t) => {
+test('every rejection this kernel prints is parsed and explained, with an errno the catalogue allows', (t) => {
   if (!requireRootBpf(t)) return;
   const sys = openBpfSyscall() as BpfSyscall;
   withMaps(sys, (maps) => {
@@ -264,7 +264,13 @@ test('every rejection this kernel prints is parsed and explained, with the errno
           testCase.entry,
           `${label}: ${report.error}\n${result.log}`,
         );
-        assert.equal(report.errno, errnoName(result.errno), `${label}: errno`);
+        // The errno: one the kernel source returns with this message in some version
+        // (data/verifier-messages.yaml records which), not what one kernel printed.
+        const entry = catalogue.find((candidate) => candidate.id === testCase.entry)!;
+        assert.ok(
+          messageErrnos(entry).includes(errnoName(result.errno)),
+          `${label}: the kernel returned ${errnoName(result.errno)}, the catalogue allows ${messageErrnos(entry).join(', ')}`,
+        );
         assert.ok(result.log.includes(report.error!), label);
         if (testCase.insnIndex !== undefined)
           assert.equal(report.insn?.index, testCase.insnIndex, label);
