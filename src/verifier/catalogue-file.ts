@@ -14,14 +14,20 @@ export const CatalogueEntrySchema = z.strictObject({
   pattern: z.string().min(1),
   title: z.string().min(1),
   meaning: z.string().min(1).describe('{capture} placeholders are filled from the pattern'),
-  errno: z.string().regex(/^E[A-Z0-9]+$/).describe('the errno the kernel returns with it'),
+  errno: z
+    .string()
+    .regex(/^E[A-Z0-9]+$/)
+    .describe('the errno the kernel returns with it'),
   otherErrnos: z
     .array(
       z.strictObject({
         errno: z.string().regex(/^E[A-Z0-9]+$/),
         when: z.string().min(1).describe('the kernels that return this one instead'),
         source: z.url(),
-        verified: z.boolean().default(true).describe('false when the first release is not confirmed'),
+        verified: z
+          .boolean()
+          .default(true)
+          .describe('false when the first release is not confirmed'),
       }),
     )
     .default([])
