@@ -6,7 +6,7 @@
 import type { CompiledSignature, KnowledgeBase, LoadedIssue } from '../kb/load.js';
 import { looksLikeVerifierLine } from '../verifier/explain.js';
 import { VerifierLogParser, type ParsedVerifierLog } from '../verifier/parse.js';
-import { RecordReader, type LogRecord } from './log-records.js';
+import { MAX_RECORD_CHARS, RecordReader, type LogRecord } from './log-records.js';
 import type { InputSummary, Match } from './report.js';
 import { asciiLowerCase, LiteralSet, longestAsciiPiece } from './literal-set.js';
 import { matchLine, matchWindow, unescapeLine, type SignatureMatch } from './scan.js';
@@ -14,8 +14,11 @@ import { matchLine, matchWindow, unescapeLine, type SignatureMatch } from './sca
 const MAX_REAL_CAUSE_HINTS = 3;
 /** Lines after the last verifier line that still belong to its log (the error, the summary). */
 const VERIFIER_TAIL_LINES = 400;
-/** A multi-line window holds at most this many characters. */
-const MAX_WINDOW_CHARS = 4 << 20;
+/**
+ * A multi-line window holds at most this many characters: the same bound as one line, so that a
+ * signature's regex never runs on more than 1 MiB (src/kb/linear-regex.ts: linear in that).
+ */
+const MAX_WINDOW_CHARS = MAX_RECORD_CHARS;
 // Words that mark a line as an error a user would look at next (for benign findings).
 const ERRORISH =
   /\b(error|errors|failed|failure|fatal|denied|not permitted|invalid|cannot|can't|unable|refused)\b/i;
@@ -350,10 +353,14 @@ export class LogScanner {
   }
 
   private extendWindow(window: Window, text: string): void {
+    // A line that would take the window past the bound closes it first (it may open another).
+    if (window.chars + text.length + 1 > MAX_WINDOW_CHARS) {
+      this.closeWindow(window);
+      return;
+    }
     window.lines.push(text);
     window.chars += text.length + 1;
-    if (window.lines.length >= window.ref.signature.maxLines || window.chars >= MAX_WINDOW_CHARS)
-      this.closeWindow(window);
+    if (window.lines.length >= window.ref.signature.maxLines) this.closeWindow(window);
   }
 
   /** Tries the pattern on the window; lines it did not use may start another window. */

@@ -45,7 +45,8 @@ export function matchLine(
   line: number,
 ): SignatureMatch | null {
   const found = signature.regex.exec(text);
-  return found ? toMatch(signature, index, line, found, shortenAround(text, found.index)) : null;
+  if (!found || signature.excludeRegex?.test(text)) return null;
+  return toMatch(signature, index, line, found, shortenAround(text, found.index));
 }
 
 /** A multi-line signature on the window of lines that starts where its start regex matched. */
@@ -56,7 +57,7 @@ export function matchWindow(
   line: number,
 ): (SignatureMatch & { consumedLines: number }) | null {
   const found = signature.regex.exec(window.join('\n'));
-  if (!found) return null;
+  if (!found || signature.excludeRegex?.test(found[0])) return null;
   return {
     ...toMatch(signature, index, line, found, shortenLines(found[0])),
     consumedLines: found[0].split('\n').length,

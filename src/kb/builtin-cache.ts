@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkedRegExp } from './linear-regex.js';
 import type { CompiledSignature, KnowledgeBase, LoadedIssue } from './load.js';
 
 export const BUILTIN_CACHE = fileURLToPath(new URL('../../dist/kb-cache.json', import.meta.url));
@@ -14,7 +15,7 @@ export interface BuiltinCache {
   files: Record<string, number>;
   issues: (Omit<LoadedIssue, 'signatures' | 'file'> & {
     file: string;
-    signatures: Omit<CompiledSignature, 'regex' | 'startRegex'>[];
+    signatures: Omit<CompiledSignature, 'regex' | 'startRegex' | 'excludeRegex'>[];
   })[];
 }
 
@@ -44,14 +45,16 @@ export function readBuiltinCache(dir = BUILTIN_KB_DIR): LoadedIssue[] | undefine
   return cache.issues.map((issue) => ({
     ...issue,
     file: join(dir, issue.file),
-    signatures: issue.signatures.map((signature) => {
-      const flags = signature.ignoreCase ? 'i' : '';
-      return {
-        ...signature,
-        regex: new RegExp(signature.pattern, flags),
-        ...(signature.start !== undefined ? { startRegex: new RegExp(signature.start, flags) } : {}),
-      };
-    }),
+    signatures: issue.signatures.map((signature) => ({
+      ...signature,
+      regex: checkedRegExp(signature.compiled.pattern),
+      ...(signature.compiled.start !== undefined
+        ? { startRegex: checkedRegExp(signature.compiled.start) }
+        : {}),
+      ...(signature.compiled.exclude !== undefined
+        ? { excludeRegex: checkedRegExp(signature.compiled.exclude) }
+        : {}),
+    })),
   }));
 }
 

@@ -2,7 +2,8 @@
 // Every problem is reported as file:line with the reason, so operators can fix their own
 // entries without reading code.
 import { requiredLiterals } from './literals.js';
-import { unsafeRepetition } from './regex-safety.js';
+import { foldCase } from './case-fold.js';
+import { compileLinearRegExp } from './linear-regex.js';
 import {
   BUILTIN_CACHE,
   BUILTIN_KB_DIR,
@@ -32,6 +33,9 @@ export interface KbProblem {
 export interface CompiledSignature extends Signature {
   regex: RegExp;
   startRegex?: RegExp;
+  excludeRegex?: RegExp;
+  /** The sources the regexes were built from (case folded for ignoreCase), for the build's cache. */
+  compiled: { pattern: string; start?: string; exclude?: string };
   /** Strings one of which every match contains (lower-cased for ignoreCase), or null: the prefilter. */
   literals: string[] | null;
 }
@@ -58,30 +62,37 @@ export function formatProblem(problem: KbProblem): string {
   return `${problem.file}:${problem.line}: ${problem.message}`;
 }
 
-/** Compiles a signature's regexes; throws a message when one is unusable. */
+/**
+ * Compiles a signature's regexes; throws a message when one is unusable. Every regex runs in
+ * linear time in the worst case (src/kb/linear-regex.ts), or is refused here.
+ */
 export function compileSignature(signature: Signature): CompiledSignature {
-  const flags = signature.ignoreCase ? 'i' : '';
-  const regex = new RegExp(signature.pattern, flags);
-  if (regex.test('')) throw new Error(`pattern ${signature.name} matches the empty string`);
-  for (const [what, source] of [
-    ['pattern', signature.pattern],
-    ['start', signature.start],
-  ] as const) {
-    const unsafe = source === undefined ? null : unsafeRepetition(source, signature.ignoreCase);
-    if (unsafe) throw new Error(`${what} of ${signature.name}: ${unsafe}`);
-  }
-  const compiled: CompiledSignature = {
+  const compile = (what: string, source: string) => {
+    let regex: RegExp;
+    try {
+      regex = compileLinearRegExp(signature.ignoreCase ? foldCase(source) : source);
+    } catch (error) {
+      throw new Error(`${what} of ${signature.name}: ${(error as Error).message}`);
+    }
+    if (regex.test('')) throw new Error(`${what} of ${signature.name} matches the empty string`);
+    return regex;
+  };
+  const regex = compile('pattern', signature.pattern);
+  const startRegex = signature.start === undefined ? undefined : compile('start', signature.start);
+  const excludeRegex =
+    signature.exclude === undefined ? undefined : compile('exclude', signature.exclude);
+  return {
     ...signature,
     regex,
+    ...(startRegex ? { startRegex } : {}),
+    ...(excludeRegex ? { excludeRegex } : {}),
+    compiled: {
+      pattern: regex.source,
+      ...(startRegex ? { start: startRegex.source } : {}),
+      ...(excludeRegex ? { exclude: excludeRegex.source } : {}),
+    },
     literals: requiredLiterals(signature.start ?? signature.pattern, signature.ignoreCase),
   };
-  if (signature.start !== undefined) {
-    compiled.startRegex = new RegExp(signature.start, flags);
-    if (compiled.startRegex.test('')) {
-      throw new Error(`start of ${signature.name} matches the empty string`);
-    }
-  }
-  return compiled;
 }
 
 /** Parses and validates one entry from its YAML text. Problems are collected, not thrown. */

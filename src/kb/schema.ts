@@ -91,6 +91,12 @@ export const SignatureSchema = z.strictObject({
     .optional()
     .describe('for text that spans lines: a regex for the first line; the pattern is then tried on that line and up to maxLines after it'),
   maxLines: z.number().int().min(2).max(5000).default(400),
+  exclude: z
+    .string()
+    .optional()
+    .describe(
+      'a regex: a match is dropped when the line (or the matched lines) also matches it; what a lookaround would say, in linear time',
+    ),
   priority: z
     .number()
     .int()
