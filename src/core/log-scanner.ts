@@ -355,7 +355,7 @@ export class LogScanner {
   private extendWindow(window: Window, text: string): void {
     // A line that would take the window past the bound closes it first (it may open another).
     if (window.chars + text.length + 1 > MAX_WINDOW_CHARS) {
-      this.closeWindow(window);
+      this.closeWindow(window, this.logicalIndex - 1);
       return;
     }
     window.lines.push(text);
@@ -363,11 +363,14 @@ export class LogScanner {
     if (window.lines.length >= window.ref.signature.maxLines) this.closeWindow(window);
   }
 
-  /** Tries the pattern on the window; lines it did not use may start another window. */
-  private closeWindow(window: Window): void {
+  /**
+   * Tries the pattern on the window; lines it did not use may start another window. endIndex:
+   * the logical index after the window's last line (the current line is not always in it).
+   */
+  private closeWindow(window: Window, endIndex = this.logicalIndex): void {
     this.windows.delete(window.ref);
     const signature = window.ref.signature;
-    const startIndex = this.logicalIndex - window.lines.length;
+    const startIndex = endIndex - window.lines.length;
     const match = matchWindow(signature, window.lines, startIndex, window.startLine);
     if (match) this.record(window.ref, match, window.timestamp);
     const used = match ? match.consumedLines : 1;
