@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadKnowledgeBase, type KnowledgeBase } from '../src/kb/load.js';
 import { formatKnownIssue } from '../src/report/kb-entry.js';
-import { cell } from '../src/report/markdown.js';
+import { cell } from '../src/report/markdown-blocks.js';
 
 export const KB_DOCS_DIR = fileURLToPath(new URL('../docs/kb', import.meta.url));
 

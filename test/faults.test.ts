@@ -10,6 +10,7 @@ import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireCommand, requireRootSandbox } from './require.js';
+import { kcompatFromPipeline } from './cli-harness.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'dist', 'cli', 'main.js');
@@ -242,33 +243,12 @@ test('SIGINT while the progress line shows on a terminal: the line is cleared, e
   assert.match(screen, /\r\x1b\[2KEXIT=130/, 'then cleared, and the exit status is 128 + SIGINT');
 });
 
-/** Runs kcompat with its input from a shell pipeline; returns the run and its peak RSS in MiB. */
-function kcompatFromPipeline(pipeline: string, args: string[]) {
-  const rssFile = join(scratch, 'rss');
-  const node = [
-    process.execPath,
-    '--import',
-    join(ROOT, 'test', 'report-peak-rss.mjs'),
-    BIN,
-    ...args,
-  ];
-  const run = spawnSync('sh', ['-c', `${pipeline} | ${node.map((arg) => `'${arg}'`).join(' ')}`], {
-    encoding: 'utf8',
-    timeout: 120_000,
-    maxBuffer: 1 << 24,
-    env: { ...process.env, KCOMPAT_TEST_RSS_FILE: rssFile },
-  });
-  return { run, rssMiB: Number(readFileSync(rssFile, 'utf8')) / 1024 };
-}
-
 test('1 GiB with no newline on standard input: the line is cut at 1 MiB and counted, memory stays under 128 MiB', () => {
-  const { run, rssMiB } = kcompatFromPipeline("head -c 1073741824 /dev/zero | tr '\\0' 'a'", [
-    'why',
-    '--no-probe',
-    '--format',
-    'json',
-    '-',
-  ]);
+  const { run, rssMiB } = kcompatFromPipeline(
+    scratch,
+    "head -c 1073741824 /dev/zero | tr '\\0' 'a'",
+    ['why', '--no-probe', '--format', 'json', '-'],
+  );
   assert.equal(run.status, 0, run.stderr);
   const report = JSON.parse(run.stdout) as { inputs: { bytes: number; longLines?: number }[] };
   assert.equal(report.inputs[0]!.bytes, 1 << 30);
@@ -278,6 +258,7 @@ test('1 GiB with no newline on standard input: the line is cut at 1 MiB and coun
 
 test('invalid UTF-8 is read as text: the error around it is still found', () => {
   const { run } = kcompatFromPipeline(
+    scratch,
     "printf 'caf\\351 \\377\\376 libbpf: failed to find valid kernel BTF\\n\\300\\200\\n'",
     ['why', '--no-probe', '--format', 'json', '-'],
   );

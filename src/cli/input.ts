@@ -1,25 +1,40 @@
 // Reads the inputs of `kcompat why` and `kcompat verifier` as streams of lines: files, globs,
-// standard input, gzip and zstd files. Memory is bounded whatever the input: one chunk and one
-// line (cut at a maximum length, the rest skipped and counted) at a time. What is not text
-// (binary, empty, unreadable, a directory, broken compressed data) is refused with a one-line
-// UsageError.
-import { constants, createReadStream, openSync, readFileSync, statSync } from 'node:fs';
+// standard input, FIFOs, character devices (/dev/kmsg), gzip and zstd data. Memory is bounded
+// whatever the input: one chunk and one line (cut at a maximum length, the rest skipped and
+// counted) at a time. The text is normalised on the way (src/cli/text-stage.ts): a UTF-16 byte
+// order mark is decoded, runs of NUL bytes (an unclean shutdown, copytruncate) are counted and
+// skipped, journald's export format is decoded. An input that cannot be read (binary throughout,
+// unreadable, a directory, broken compressed data) is refused with a one-line InputError; with
+// several inputs, the CLI reports it and goes on with the others.
+import {
+  closeSync,
+  constants,
+  createReadStream,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+} from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import type { Readable } from 'node:stream';
-import { UsageError } from './errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { InputError } from './errors.js';
+import { TextStage, type TextNotes } from './text-stage.js';
+import { ZstdWindowError, ZstdWindowGuard } from './zstd-window.js';
 
-const SNIFF_BYTES = 8192;
 const GZIP_MAGIC = [0x1f, 0x8b];
 const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
 
-export interface StreamStats {
+export interface StreamStats extends TextNotes {
   /** Bytes of text read (after decompression). */
   bytes: number;
   /** Lines, when read line by line (blocks are counted by their consumer). */
   lines: number;
   /** Lines longer than the maximum, cut. */
   longLines: number;
+  /** --timeout ended the reading: what came before was read. */
+  timedOut?: boolean;
 }
 
 export interface StreamOptions {
@@ -27,8 +42,13 @@ export interface StreamOptions {
   maxLineBytes: number;
   /** Called as the source is read: bytes of the file so far, and its size when known. */
   onProgress?: (read: number, total: number | undefined) => void;
-  /** Give up reading after this many seconds (a FIFO or a pipe that never ends). */
+  /** Stop reading after this many seconds (a FIFO, a pipe or a device that never ends). */
   timeoutSeconds?: number;
+  /**
+   * Called when a read is still blocked well after the timeout (only a read the kernel will not
+   * end, on a regular file on a hung mount): the caller ends the process.
+   */
+  onStuck?: (label: string) => void;
 }
 
 /** Bytes read from a regular file at a time, into one buffer reused for the whole file. */
@@ -123,191 +143,310 @@ export class LineSplitter {
   }
 }
 
-function startsWith(buffer: Buffer, magic: readonly number[]): boolean {
+function startsWith(buffer: Uint8Array, magic: readonly number[]): boolean {
   return buffer.length >= magic.length && magic.every((byte, index) => buffer[index] === byte);
 }
 
-function describe(name: string): string {
+export function describeInput(name: string): string {
   return name === '-' ? 'standard input' : name;
 }
 
-/** Expands the names: "-" is standard input; a name with glob characters that is not a file is a glob. */
-export async function expandInputs(names: readonly string[]): Promise<string[]> {
-  const expanded: string[] = [];
+/**
+ * Expands the names: "-" is standard input; a name with glob characters that is not a file is a
+ * glob. A file reached twice (a glob through a symlink loop, the same file named twice) is read
+ * once. Problems (no match, "-" twice) come back as errors, not thrown: the other names go on.
+ */
+export async function expandInputs(
+  names: readonly string[],
+): Promise<{ inputs: string[]; errors: InputError[] }> {
+  const inputs: string[] = [];
+  const errors: InputError[] = [];
+  const seen = new Set<string>();
+  let stdin = false;
+  const add = (name: string) => {
+    const identity = fileIdentity(name);
+    if (identity !== null) {
+      if (seen.has(identity)) return;
+      seen.add(identity);
+    }
+    inputs.push(name);
+  };
   for (const name of names) {
-    if (name === '-' || !/[*?[{]/.test(name) || exists(name)) {
-      expanded.push(name);
+    if (name === '-') {
+      if (stdin) errors.push(new InputError('standard input is named twice: it is read once'));
+      else inputs.push(name);
+      stdin = true;
+      continue;
+    }
+    if (!/[*?[{]/.test(name) || exists(name)) {
+      add(name);
       continue;
     }
     const { glob } = await import('tinyglobby');
     // Names come back as the user wrote the pattern: absolute for an absolute pattern.
     const found = (await glob(name, { onlyFiles: true, absolute: isAbsolute(name) })).sort();
-    if (found.length === 0) throw new UsageError(`${name}: no file matches this pattern`);
-    expanded.push(...found);
+    if (found.length === 0) errors.push(new InputError(`${name}: no file matches this pattern`));
+    for (const file of found) add(file);
   }
-  return expanded;
+  return { inputs, errors };
+}
+
+/** Device and inode of a file, or null when it cannot be read (its reading will say why). */
+function fileIdentity(name: string): string | null {
+  try {
+    const stat = statSync(name);
+    return `${stat.dev}:${stat.ino}`;
+  } catch {
+    return null;
+  }
 }
 
 function exists(name: string): boolean {
-  try {
-    statSync(name);
-    return true;
-  } catch {
-    return false;
+  return fileIdentity(name) !== null;
+}
+
+type Kind = 'file' | 'fifo' | 'device' | 'stdin';
+
+/** What an input is, so that it is read in a way that a timeout can end. */
+function inputKind(name: string, label: string): { kind: Kind; size?: number } {
+  if (name === '-') {
+    try {
+      const stat = statSync('/dev/stdin');
+      if (stat.isCharacterDevice()) return { kind: 'device' };
+      if (stat.isFile()) return { kind: 'file', size: stat.size };
+    } catch {
+      // no /dev/stdin: read it as Node's stream
+    }
+    return { kind: 'stdin' };
   }
+  try {
+    const stat = statSync(name);
+    if (stat.isDirectory()) throw new InputError(`${label}: is a directory, not a log file`);
+    if (stat.isFile()) return { kind: 'file', size: stat.size };
+    if (stat.isFIFO() || stat.isSocket()) return { kind: 'fifo' };
+    return { kind: 'device' };
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw cannotRead(label, error);
+  }
+}
+
+function cannotRead(label: string, error: unknown): InputError {
+  const code = (error as NodeJS.ErrnoException).code;
+  return new InputError(`${label}: cannot read (${code ?? (error as Error).message})`);
 }
 
 /**
  * Reads one input as lines. Compressed input (gzip, zstd) is recognised by its magic bytes, not
- * its name; journald's export format may carry NUL bytes in binary fields and is let through.
+ * its name. Throws InputError; lines already passed on before the error stay passed on.
  */
 export async function streamLines(
   name: string,
   sink: LineSink,
-  { maxLineBytes, onProgress, timeoutSeconds }: StreamOptions,
+  { maxLineBytes, onProgress, timeoutSeconds, onStuck }: StreamOptions,
 ): Promise<StreamStats> {
-  const label = describe(name);
-  let total: number | undefined;
-  let fifo = false;
-  if (name !== '-') {
-    try {
-      const stat = statSync(name);
-      if (stat.isDirectory()) throw new UsageError(`${name}: is a directory, not a log file`);
-      if (stat.isFile()) total = stat.size;
-      fifo = stat.isFIFO();
-    } catch (error) {
-      if (error instanceof UsageError) throw error;
-      throw new UsageError(
-        `${name}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-      );
-    }
-  }
+  const label = describeInput(name);
+  const { kind, size } = inputKind(name, label);
   const splitter = new LineSplitter(sink, maxLineBytes);
-  let bytes = 0;
+  const text = new TextStage(splitter, label);
   let read = 0;
   let format: 'plain' | 'gzip' | 'zstd' = 'plain';
+  const reading: Reading = { stopped: false, stop: () => undefined };
   let timer: NodeJS.Timeout | undefined;
-  const take = (chunk: Buffer) => {
-    if (bytes === 0 && chunk.subarray(0, SNIFF_BYTES).includes(0) && !isJournalExport(chunk))
-      throw new UsageError(`${label}: binary data (NUL bytes), not a log or error text`);
-    bytes += chunk.length;
-    splitter.push(chunk);
-  };
-  if (total !== undefined && !fifo) {
-    // A regular file that is not compressed: read into one reused buffer (no chunk to collect).
-    const plain = await readPlainFile(name, label, total, (chunk) => {
-      read += chunk.length;
-      onProgress?.(read, total);
-      take(chunk);
-    });
-    if (plain) {
-      splitter.end();
-      if (bytes === 0) throw new UsageError(`${label}: empty input, nothing to read`);
-      return { bytes, lines: splitter.lines, longLines: splitter.longLines };
-    }
+  let stuckTimer: NodeJS.Timeout | undefined;
+  let timedOut = false;
+  if (timeoutSeconds !== undefined) {
+    timer = setTimeout(() => {
+      timedOut = true;
+      reading.stopped = true;
+      reading.stop();
+      // A read the kernel does not end (a hung mount) would keep the process alive.
+      stuckTimer = setTimeout(() => onStuck?.(label), 2000);
+      stuckTimer.unref();
+    }, timeoutSeconds * 1000);
   }
-  // A FIFO is read as a non-blocking pipe: a blocking read of one cannot be cancelled, and the
-  // process could not end while it waits (--timeout).
-  // net and zlib load only when needed: start-up matters for a pasted error.
-  const source: Readable =
-    name === '-'
-      ? process.stdin
-      : fifo
-        ? new (await import('node:net')).Socket({
-            fd: openSync(name, constants.O_RDONLY | constants.O_NONBLOCK),
-            readable: true,
-            writable: false,
-          })
-        : createReadStream(name);
+  const progress = (chunk: Uint8Array) => {
+    read += chunk.length;
+    onProgress?.(read, size);
+  };
   try {
-    // A read blocked on a FIFO cannot be cancelled, so the timeout races each read instead.
-    const expired =
-      timeoutSeconds === undefined
-        ? null
-        : new Promise<never>((_, reject) => {
-            timer = setTimeout(
-              () =>
-                reject(
-                  new UsageError(
-                    `${label}: still open after ${timeoutSeconds} s (--timeout); nothing diagnosed`,
-                    true,
-                  ),
-                ),
-              timeoutSeconds * 1000,
-            );
-          });
-    expired?.catch(() => undefined);
-    const iterator = source[Symbol.asyncIterator]();
-    const raw = {
-      next: (): Promise<IteratorResult<Buffer>> =>
-        expired ? Promise.race([iterator.next(), expired]) : iterator.next(),
-    };
+    if (kind === 'file' && name !== '-') {
+      // A regular file that is not compressed: read into one reused buffer (no chunk to collect).
+      const plain = await readPlainFile(name, label, size!, reading, (chunk) => {
+        progress(chunk);
+        text.push(chunk);
+      });
+      if (plain) return finish();
+    }
+    const raw = rawChunks(name, kind, label, reading);
     const first = await raw.next();
-    if (first.done) throw new UsageError(`${label}: empty input, nothing to read`);
-    const head = first.value as Buffer;
+    if (first.done) return finish();
+    const head = first.value;
     format = startsWith(head, GZIP_MAGIC)
       ? 'gzip'
       : startsWith(head, ZSTD_MAGIC)
         ? 'zstd'
         : 'plain';
     async function* chunks(): AsyncGenerator<Buffer> {
-      for (
-        let next: IteratorResult<Buffer> = { value: head, done: false };
-        !next.done;
-        next = await raw.next()
-      ) {
-        read += next.value.length;
-        onProgress?.(read, total);
+      for (let next: IteratorResult<Buffer> = first; !next.done; next = await raw.next()) {
+        progress(next.value);
         yield next.value;
       }
     }
     if (format === 'gzip') {
       const gunzip = (await import('node:zlib')).createGunzip();
       const { Readable: ReadableStream } = await import('node:stream');
-      for await (const chunk of ReadableStream.from(chunks()).pipe(gunzip)) take(chunk as Buffer);
+      reading.stop = () => gunzip.destroy();
+      for await (const chunk of ReadableStream.from(chunks()).pipe(gunzip))
+        text.push(chunk as Buffer);
     } else if (format === 'zstd') {
-      // Node 20's zlib has no zstd; fzstd decompresses in JavaScript, chunk by chunk.
+      // Node 20's zlib has no zstd; fzstd decompresses in JavaScript, chunk by chunk, after the
+      // guard has checked each frame's window against the memory bound.
       const { Decompress } = await import('fzstd');
+      const guard = new ZstdWindowGuard();
       const pending: Buffer[] = [];
       const decompress = new Decompress((data) => pending.push(Buffer.from(data)));
       const drain = () => {
-        for (const data of pending.splice(0)) take(data);
+        for (const data of pending.splice(0)) text.push(data);
       };
       for await (const chunk of chunks()) {
+        guard.push(chunk);
         decompress.push(chunk);
         drain();
       }
-      decompress.push(new Uint8Array(0), true);
+      if (!reading.stopped) decompress.push(new Uint8Array(0), true);
       drain();
     } else {
-      for await (const chunk of chunks()) take(chunk);
+      for await (const chunk of chunks()) text.push(chunk);
     }
+    return finish();
   } catch (error) {
-    if (error instanceof UsageError) throw error;
+    if (timedOut) return finish();
+    if (error instanceof InputError) throw error;
+    if (error instanceof ZstdWindowError) throw new InputError(`${label}: ${error.message}`);
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
+    throw new InputError(
       format === 'plain'
         ? `${label}: cannot read (${code ?? (error as Error).message})`
         : `${label}: broken ${format} data (${(error as Error).message})`,
     );
   } finally {
     clearTimeout(timer);
-    if (name !== '-') source.destroy();
+    clearTimeout(stuckTimer);
+    reading.stop();
   }
-  splitter.end();
-  if (bytes === 0) throw new UsageError(`${label}: empty input, nothing to read`);
-  return { bytes, lines: splitter.lines, longLines: splitter.longLines };
+
+  function finish(): StreamStats {
+    text.end();
+    splitter.end();
+    return {
+      bytes: text.bytes,
+      lines: splitter.lines,
+      longLines: splitter.longLines,
+      ...text.notes(),
+      ...(timedOut ? { timedOut: true } : {}),
+    };
+  }
+}
+
+/** A read in progress that a timeout can stop: stop() ends it, stopped says it was ended. */
+interface Reading {
+  stopped: boolean;
+  stop: () => void;
+}
+
+/**
+ * The raw chunks of a stream input. Every kind is read in a way the timeout can end: FIFOs and
+ * pipes as non-blocking sockets, character devices (/dev/kmsg) by polling a non-blocking
+ * descriptor; a regular file given on standard input never blocks.
+ */
+function rawChunks(
+  name: string,
+  kind: Kind,
+  label: string,
+  reading: Reading,
+): AsyncIterator<Buffer> {
+  if (kind === 'device') return pollDevice(name === '-' ? '/dev/stdin' : name, label, reading);
+  const source = (async (): Promise<Readable> => {
+    if (kind === 'stdin' || (kind === 'file' && name === '-')) return process.stdin;
+    if (kind === 'file') return createReadStream(name); // compressed: a regular file never blocks
+    // net loads only when needed: start-up matters for a pasted error.
+    const { Socket } = await import('node:net');
+    let fd: number;
+    try {
+      fd = openSync(name, constants.O_RDONLY | constants.O_NONBLOCK);
+    } catch (error) {
+      throw cannotRead(label, error);
+    }
+    return new Socket({ fd, readable: true, writable: false });
+  })();
+  let iterator: AsyncIterator<Buffer> | undefined;
+  return {
+    async next() {
+      if (!iterator) {
+        const stream = await source;
+        reading.stop = () => {
+          if (stream === process.stdin) stream.pause();
+          else stream.destroy();
+        };
+        if (reading.stopped) return { done: true, value: undefined };
+        iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      }
+      if (reading.stopped) return { done: true, value: undefined };
+      return iterator.next();
+    },
+  };
+}
+
+/** How long a poll of a character device waits when it has nothing to read. */
+const POLL_INTERVAL_MS = 25;
+const DEVICE_CHUNK = 64 * 1024;
+
+/**
+ * Reads a character device through a non-blocking descriptor: when it has nothing (EAGAIN), wait
+ * and try again, so no read ever blocks in the kernel and a timeout can end it. /dev/kmsg answers
+ * EPIPE when records were overwritten before they were read; reading goes on after them.
+ */
+async function* pollDevice(path: string, label: string, reading: Reading): AsyncGenerator<Buffer> {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    throw cannotRead(label, error);
+  }
+  const buffer = Buffer.allocUnsafe(DEVICE_CHUNK);
+  try {
+    while (!reading.stopped) {
+      let bytes: number;
+      try {
+        bytes = readSync(fd, buffer, 0, DEVICE_CHUNK, null);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') {
+          await sleep(POLL_INTERVAL_MS);
+          continue;
+        }
+        if (code === 'EPIPE') continue;
+        throw cannotRead(label, error);
+      }
+      if (bytes === 0) return;
+      yield Buffer.from(buffer.subarray(0, bytes));
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
  * Reads a regular file chunk by chunk into one buffer, unless it starts like gzip or zstd (then
- * false, before anything was passed on). Reads are asynchronous, so signals and progress are
- * served between them.
+ * false, before anything was passed on). Reads are asynchronous, so signals, progress and the
+ * timeout are served between them.
  */
 async function readPlainFile(
   name: string,
   label: string,
   size: number,
+  reading: Reading,
   onChunk: (chunk: Buffer) => void,
 ): Promise<boolean> {
   if (size <= SMALL_FILE) {
@@ -317,9 +456,7 @@ async function readPlainFile(
     try {
       bytes = readFileSync(name);
     } catch (error) {
-      throw new UsageError(
-        `${label}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-      );
+      throw cannotRead(label, error);
     }
     if (startsWith(bytes, GZIP_MAGIC) || startsWith(bytes, ZSTD_MAGIC)) return false;
     for (let at = 0; at < bytes.length; at += FILE_CHUNK)
@@ -330,15 +467,13 @@ async function readPlainFile(
   try {
     file = await open(name, 'r');
   } catch (error) {
-    throw new UsageError(
-      `${label}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
+    throw cannotRead(label, error);
   }
   // Two buffers: the next chunk is read (on libuv's thread pool) while this one is searched.
   const buffers = [Buffer.allocUnsafe(FILE_CHUNK), Buffer.allocUnsafe(FILE_CHUNK)] as const;
   let pending = file.read(buffers[0], 0, FILE_CHUNK, null);
   try {
-    for (let index = 0, first = true; ; index ^= 1, first = false) {
+    for (let index = 0, first = true; !reading.stopped; index ^= 1, first = false) {
       const { bytesRead } = await pending;
       if (bytesRead === 0) return true;
       const chunk = buffers[index]!.subarray(0, bytesRead);
@@ -346,18 +481,12 @@ async function readPlainFile(
       pending = file.read(buffers[index ^ 1]!, 0, FILE_CHUNK, null);
       onChunk(chunk);
     }
+    return true;
   } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(
-      `${label}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-    );
+    if (error instanceof InputError) throw error;
+    throw cannotRead(label, error);
   } finally {
     await pending.catch(() => undefined); // a read still in flight when a chunk was refused
     await file.close();
   }
-}
-
-/** `journalctl -o export` output: text fields, and binary ones with NUL bytes in their length. */
-function isJournalExport(chunk: Buffer): boolean {
-  return chunk.subarray(0, 9).toString('latin1') === '__CURSOR=';
 }

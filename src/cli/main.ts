@@ -7,7 +7,15 @@ import { Command, CommanderError, Option } from 'commander';
 import type { Facts } from '../core/facts.js';
 import type { Report } from '../core/report.js';
 import type { KnowledgeBase } from '../kb/load.js';
-import { EXIT_FINDINGS, EXIT_NOTHING_FOUND, EXIT_USAGE, UsageError } from './errors.js';
+import {
+  EXIT_FINDINGS,
+  EXIT_INPUT_ERROR,
+  EXIT_NOTHING_FOUND,
+  EXIT_USAGE,
+  InputError,
+  UsageError,
+} from './errors.js';
+import { printable } from '../report/printable.js';
 
 // Each command imports what it uses when it runs: start-up stays small (a `probe` never loads
 // the YAML parser or the schema library).
@@ -28,13 +36,28 @@ interface CommonOptions {
   timeout?: string;
 }
 
-/** --timeout SECONDS: a positive number, or a usage error. */
+/** The longest delay a Node.js timer takes (2^31 - 1 ms); a longer one would fire at once. */
+const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/** --timeout SECONDS: a positive number a timer can hold, or a usage error. */
 function timeoutOption(text: string | undefined): { timeoutSeconds?: number } {
   if (text === undefined) return {};
   const seconds = Number(text);
-  if (!Number.isFinite(seconds) || seconds <= 0)
+  if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0)
     throw new UsageError(`--timeout ${text}: give a number of seconds greater than 0`);
+  if (seconds > MAX_TIMEOUT_SECONDS)
+    throw new UsageError(
+      `--timeout ${text}: at most ${MAX_TIMEOUT_SECONDS} seconds (about 24 days)`,
+    );
   return { timeoutSeconds: seconds };
+}
+
+/** A read the kernel does not end, well after --timeout: the process ends with one line. */
+function exitStuck(label: string): never {
+  process.stderr.write(
+    `kcompat: ${printable(label)}: a read is still blocked after --timeout; nothing diagnosed\n`,
+  );
+  process.exit(EXIT_USAGE);
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -276,34 +299,59 @@ export function buildProgram(setExit: (code: number) => void): Command {
       const { reportScan } = await import('../core/diagnose.js');
       const scanner = new LogScanner(kb, { verifierLogs: true });
       const progress = createProgress(options.format === 'json');
-      for (const name of await expandInputs(names)) {
+      const { inputs, errors } = await expandInputs(names);
+      const timeout = timeoutOption(options.timeout);
+      let read = 0;
+      // Nothing is lost: an input that cannot be read is reported and the others are diagnosed.
+      // With a single input, its error is the answer (exit 2).
+      const inputError = (error: unknown) => {
+        if (!(error instanceof InputError)) throw error;
+        if (names.length === 1 && inputs.length <= 1) throw error;
+        errors.push(error);
+        process.stderr.write(`kcompat: ${printable(error.message)}\n`);
+      };
+      for (const error of errors.splice(0)) inputError(error);
+      for (const name of inputs) {
         scanner.beginInput(name);
-        const stats = await streamLines(
-          name,
-          { onBlock: (bytes) => scanner.pushBytes(bytes) },
-          {
-            maxLineBytes: MAX_RECORD_CHARS,
-            onProgress: (read, total) => progress.update(name, read, total),
-            ...timeoutOption(options.timeout),
-          },
-        );
-        scanner.endInput(stats.bytes, stats.longLines);
+        try {
+          const stats = await streamLines(
+            name,
+            { onBlock: (bytes) => scanner.pushBytes(bytes) },
+            {
+              maxLineBytes: MAX_RECORD_CHARS,
+              onProgress: (bytes, total) => progress.update(name, bytes, total),
+              onStuck: exitStuck,
+              ...timeout,
+            },
+          );
+          const { bytes, lines: _lines, ...notes } = stats;
+          scanner.endInput(bytes, notes);
+          read++;
+        } catch (error) {
+          inputError(error);
+          scanner.endInput(0, { error: (error as Error).message });
+        }
       }
+      if (read === 0 && errors.length > 0)
+        throw new UsageError(
+          errors.length === 1
+            ? errors[0]!.message
+            : `none of the ${errors.length} inputs could be read`,
+        );
       progress.done();
       const scan = scanner.finish();
       // The verifier catalogue is loaded only when some input carried a verifier log.
       const verifierCatalogue = scan.evidence.some((evidence) => evidence.verifierLog)
         ? (await import('../verifier/catalogue-file.js')).loadCatalogue()
         : undefined;
-      setExit(
-        await finish(
-          reportScan(scan, facts, kb, {
-            toolVersion: VERSION,
-            ...(verifierCatalogue ? { verifierCatalogue } : {}),
-          }),
-          options,
-        ),
+      const code = await finish(
+        reportScan(scan, facts, kb, {
+          toolVersion: VERSION,
+          ...(verifierCatalogue ? { verifierCatalogue } : {}),
+        }),
+        options,
       );
+      setExit(code + (errors.length > 0 ? EXIT_INPUT_ERROR : 0));
     });
 
   addOutputOptions(addFactOptions(program.command('check', { isDefault: true })))
@@ -385,7 +433,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
           (line) => {
             for (const part of unescapeLine(line)) parser.push(part);
           },
-          { maxLineBytes: MAX_LINE_CHARS + 1, ...timeoutOption(options.timeout) },
+          {
+            maxLineBytes: MAX_LINE_CHARS + 1,
+            onStuck: exitStuck,
+            ...timeoutOption(options.timeout),
+          },
         );
         const parsed = parser.finish();
         if (
@@ -510,19 +562,28 @@ export async function main(argv: readonly string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT_NOTHING_FOUND : EXIT_USAGE;
     }
     if (error instanceof UsageError) {
-      process.stderr.write(`kcompat: ${error.message}\n`);
+      process.stderr.write(`kcompat: ${printable(error.message)}\n`);
       if (error.exitNow) process.exit(EXIT_USAGE);
       return EXIT_USAGE;
     }
-    process.stderr.write(`kcompat: internal error: ${(error as Error).message}\n`);
+    process.stderr.write(`kcompat: internal error: ${printable((error as Error).message)}\n`);
     return EXIT_USAGE;
   }
 }
 
-// A reader that went away (`kcompat why big.log | head`) is not an error worth a stack trace.
+// A reader that went away (`kcompat why big.log | head`) keeps the exit code the findings give;
+// output that cannot be written (a full disk) is one line and exit 2, never a stack trace.
+let outputError: NodeJS.ErrnoException | undefined;
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
+  outputError ??= error;
 });
 
 process.exitCode = await main(process.argv.slice(2));
+process.on('beforeExit', () => {
+  if (!outputError || outputError.code === 'EPIPE') return;
+  process.stderr.write(
+    `kcompat: cannot write the output (${outputError.code ?? outputError.message})\n`,
+  );
+  process.exitCode = EXIT_USAGE;
+  outputError = undefined;
+});

@@ -32,27 +32,19 @@ test('journalctl -o json: MESSAGE as text or as bytes, __REALTIME_TIMESTAMP as t
   assert.equal(bytes!.line, 2);
 });
 
-test('journalctl -o export: fields until a blank line, MESSAGE and the time', () => {
-  const records = read([
-    '__CURSOR=s=abc;i=1',
-    '__REALTIME_TIMESTAMP=1706700000000000',
-    '_COMM=kubelet',
-    'MESSAGE=Error: OCI runtime error: crun: bpf create ``: Invalid argument',
-    '',
-    '__CURSOR=s=abc;i=2',
-    'MESSAGE=second',
-    '',
-  ]);
+test('/dev/kmsg records: the prefix is not the message, the time is seconds since boot', () => {
+  const records = read(['6,1204,5140900,-;crun[123]: bpf create ``: Invalid argument']);
   assert.deepEqual(
-    records.map((record) => [record.line, record.text, record.timestamp]),
-    [
-      [
-        1,
-        'Error: OCI runtime error: crun: bpf create ``: Invalid argument',
-        '2024-01-31T11:20:00.000Z',
-      ],
-      [6, 'second', undefined],
-    ],
+    records.map((record) => [record.text, record.timestamp]),
+    [['crun[123]: bpf create ``: Invalid argument', '5.140900']],
+  );
+});
+
+test('a plain log line that looks like a journald export field is a plain line', () => {
+  const records = read(['hello', '__CURSOR=s=abc', 'MESSAGE=not a field', 'bye']);
+  assert.deepEqual(
+    records.map((record) => record.text),
+    ['hello', '__CURSOR=s=abc', 'MESSAGE=not a field', 'bye'],
   );
 });
 

@@ -1,6 +1,7 @@
 // Turns the physical lines of a log into records: the message a signature should see, with the
 // record's timestamp when its format has one. Formats recognised per line, so a file may mix
-// them: journald (`journalctl -o json` and `-o export`), docker's json-file driver, the CRI log
+// them: journald (`journalctl -o json`; `-o export` is decoded before, src/core/journal-export.ts),
+// the kernel's /dev/kmsg records, docker's json-file driver, the CRI log
 // format of containerd/CRI-O (kubelet's /var/log/pods), JSON-lines logs (Tetragon, Cilium,
 // logrus/zap), and plain text with a leading timestamp (ISO 8601, syslog, dmesg). Records split
 // across lines by their format (CRI "P" partials, json-file lines without a final newline) are
@@ -25,7 +26,8 @@ const SYSLOG_PREFIX = /^([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d)\s/;
 const DMESG_PREFIX =
   /^\[\s*(\d+\.\d+|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4})\]\s?/;
 const LOGFMT_TIME = /(?:^|\s)(?:time|ts)="?(\d{4}-\d\d-\d\dT[^"\s]+)"?/;
-const EXPORT_FIELD = /^([A-Z0-9_]+)=(.*)$/;
+/** A /dev/kmsg record: priority, sequence, microseconds since boot, flags; then the message. */
+const KMSG = /^\d{1,3},\d+,(\d+),[^;]{0,32};/;
 const MESSAGE_KEYS = ['MESSAGE', 'msg', 'message', 'log', 'Message', 'M'];
 const DETAIL_KEYS = ['error', 'err', 'reason', 'cause', 'stderr'];
 const TIME_KEYS = ['time', 'ts', 'timestamp', '@timestamp', 'T'];
@@ -41,8 +43,6 @@ export class RecordReader {
   /** A record being joined (CRI "P" lines, json-file lines without "\n"). */
   private partial: Partial | null = null;
   private partialKind: 'cri' | 'docker' | null = null;
-  /** A journald export record being read (fields until a blank line). */
-  private exportRecord: { line: number; message?: string; timestamp?: string } | null = null;
 
   constructor(private readonly emit: (record: LogRecord) => void) {}
 
@@ -50,10 +50,6 @@ export class RecordReader {
   push(raw: string, lineNumber: number): void {
     this.lineNumber = lineNumber;
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (this.exportRecord || (line.startsWith('__CURSOR=') && this.partial === null)) {
-      this.readExportField(line);
-      return;
-    }
     const cri = CRI.exec(line);
     if (cri) {
       this.join('cri', cri[3] ?? '', cri[1], cri[2] === 'P');
@@ -67,17 +63,25 @@ export class RecordReader {
       }
     }
     this.flushPartial();
+    const kmsg = KMSG.exec(line);
+    if (kmsg) {
+      this.emit({
+        line: this.lineNumber,
+        text: line.slice(kmsg[0].length),
+        timestamp: (Number(kmsg[1]) / 1e6).toFixed(6), // seconds since boot, as dmesg prints it
+      });
+      return;
+    }
     this.emit({ line: this.lineNumber, text: line, ...plainTimestamp(line) });
   }
 
   /** Whether a record is being joined or read: then every line must come here. */
   get busy(): boolean {
-    return this.partial !== null || this.exportRecord !== null;
+    return this.partial !== null;
   }
 
   finish(): void {
     this.flushPartial();
-    if (this.exportRecord) this.flushExport();
   }
 
   private fromJson(object: Record<string, unknown>, line: string): void {
@@ -129,30 +133,6 @@ export class RecordReader {
     this.emit(this.partial);
     this.partial = null;
     this.partialKind = null;
-  }
-
-  private readExportField(line: string): void {
-    if (line === '') {
-      this.flushExport();
-      return;
-    }
-    this.exportRecord ??= { line: this.lineNumber };
-    const field = EXPORT_FIELD.exec(line);
-    if (!field) return; // a binary field (NAME, then a length and raw bytes): not decoded here
-    if (field[1] === 'MESSAGE') this.exportRecord.message = field[2]!.slice(0, MAX_RECORD_CHARS);
-    else if (field[1] === '__REALTIME_TIMESTAMP')
-      this.exportRecord.timestamp = microsToIso(field[2]!);
-  }
-
-  private flushExport(): void {
-    const record = this.exportRecord;
-    this.exportRecord = null;
-    if (record?.message !== undefined)
-      this.emit({
-        line: record.line,
-        text: record.message,
-        ...(record.timestamp ? { timestamp: record.timestamp } : {}),
-      });
   }
 }
 

@@ -7,7 +7,7 @@ import type { CompiledSignature, KnowledgeBase, LoadedIssue } from '../kb/load.j
 import { looksLikeVerifierLine } from '../verifier/explain.js';
 import { VerifierLogParser, type ParsedVerifierLog } from '../verifier/parse.js';
 import { MAX_RECORD_CHARS, RecordReader, type LogRecord } from './log-records.js';
-import type { InputSummary, Match } from './report.js';
+import type { InputNotes, InputSummary, Match } from './report.js';
 import { asciiLowerCase, LiteralSet, longestAsciiPiece } from './literal-set.js';
 import { matchLine, matchWindow, unescapeLine, type SignatureMatch } from './scan.js';
 
@@ -67,9 +67,10 @@ interface SignatureRef {
 
 interface Window {
   ref: SignatureRef;
-  startLine: number;
-  timestamp?: string;
   lines: string[];
+  /** The physical line each logical line came from, and its record's timestamp. */
+  physical: number[];
+  timestamps: (string | undefined)[];
   chars: number;
 }
 
@@ -134,11 +135,11 @@ class Prefilter {
  * The literals to look for in raw physical lines: of each signature literal, its longest piece
  * between the characters a log format may escape (quotes, backslashes; an escaped newline splits
  * a literal too), plus what starts a verifier log and what starts a record the next lines
- * continue (journald export, docker json-file, CRI partials). Null when some signature has no
+ * continue (docker json-file, CRI partials). Null when some signature has no
  * such piece of three or more characters: then every line takes the full path.
  */
 function rawLiterals(refs: readonly SignatureRef[], verifier: boolean): LiteralSet | null {
-  const pieces: string[] = ['__CURSOR=', '{"log":"', ' stdout P ', ' stderr P '];
+  const pieces: string[] = ['{"log":"', ' stdout P ', ' stderr P '];
   for (const ref of refs) {
     const literals = ref.signature.literals;
     if (!literals) return null;
@@ -179,6 +180,28 @@ function newlines(bytes: Buffer, from: number, to: number): number {
   return count;
 }
 
+/**
+ * Per entry, which signature claimed a physical line. Only recent lines matter (a window reaches
+ * back at most 5,000 lines), so the lines are kept in two generations of at most 10,000 each: the
+ * older is dropped whole when the newer fills, in constant time (deleting a Map's oldest keys one
+ * by one makes its iteration slower and slower).
+ */
+class LineClaims {
+  private recent = new Map<number, number>();
+  private older = new Map<number, number>();
+
+  get(line: number): number | undefined {
+    return this.recent.get(line) ?? this.older.get(line);
+  }
+
+  set(line: number, order: number): void {
+    this.recent.set(line, order);
+    if (this.recent.size < 10_000) return;
+    this.older = this.recent;
+    this.recent = new Map();
+  }
+}
+
 export class LogScanner {
   private readonly refs: SignatureRef[];
   private readonly prefilter: Prefilter;
@@ -192,7 +215,7 @@ export class LogScanner {
   private logicalIndex = 0;
   private windows = new Map<SignatureRef, Window>();
   /** Per entry: physical lines already claimed, with the order of the signature that claimed them. */
-  private claims = new Map<number, Map<number, number>>();
+  private claims = new Map<number, LineClaims>();
   private hintCollectors: IssueEvidence[] = [];
   private benignLinesSeen = new Set<number>();
   private verifier: VerifierLogParser | null = null;
@@ -281,10 +304,14 @@ export class LogScanner {
     );
   }
 
-  /** bytes: the size of the input as read (the caller knows it; counting here would cost a pass). */
-  endInput(bytes: number, longLines = 0): void {
+  /**
+   * bytes: the size of the input as read (the caller knows it; counting here would cost a pass);
+   * notes: what the reader noticed (cut lines, NUL runs, an error that ended the input early).
+   */
+  endInput(bytes: number, notes: InputNotes = {}): void {
     this.reader!.finish();
-    for (const window of [...this.windows.values()]) this.closeWindow(window);
+    for (const window of [...this.windows.values()])
+      this.closeWindow(window, this.logicalIndex, true);
     this.windows.clear();
     if (this.verifier) {
       const parsed = { ...this.verifier.finish(), input: this.input };
@@ -293,11 +320,12 @@ export class LogScanner {
           if (!evidence.issue.benign && evidence.first.input === this.input)
             evidence.verifierLog ??= parsed;
     }
+    const kept = Object.entries(notes).filter(([, value]) => value !== undefined && value !== 0);
     this.summaries.push({
       name: this.input,
       lines: this.physicalLines,
       bytes,
-      ...(longLines > 0 ? { longLines } : {}),
+      ...(Object.fromEntries(kept) as InputNotes),
     });
     this.reader = null;
   }
@@ -313,7 +341,7 @@ export class LogScanner {
   private onLogicalLine(text: string, record: LogRecord): void {
     const index = this.logicalIndex++;
     this.feedVerifier(text);
-    for (const window of [...this.windows.values()]) this.extendWindow(window, text);
+    for (const window of [...this.windows.values()]) this.extendWindow(window, text, record);
     let benignHere = false;
     for (const ref of this.prefilter.candidates(text)) {
       const signature = ref.signature;
@@ -343,61 +371,84 @@ export class LogScanner {
   private openWindow(ref: SignatureRef, text: string, record: LogRecord): void {
     const window: Window = {
       ref,
-      startLine: record.line,
       lines: [text],
+      physical: [record.line],
+      timestamps: [record.timestamp],
       chars: text.length,
-      ...(record.timestamp ? { timestamp: record.timestamp } : {}),
     };
     this.windows.set(ref, window);
     if (window.lines.length >= ref.signature.maxLines) this.closeWindow(window);
   }
 
-  private extendWindow(window: Window, text: string): void {
+  private extendWindow(window: Window, text: string, record: LogRecord): void {
     // A line that would take the window past the bound closes it first (it may open another).
     if (window.chars + text.length + 1 > MAX_WINDOW_CHARS) {
       this.closeWindow(window, this.logicalIndex - 1);
       return;
     }
     window.lines.push(text);
+    window.physical.push(record.line);
+    window.timestamps.push(record.timestamp);
     window.chars += text.length + 1;
     if (window.lines.length >= window.ref.signature.maxLines) this.closeWindow(window);
   }
 
   /**
-   * Tries the pattern on the window; lines it did not use may start another window. endIndex:
+   * Tries the pattern on a complete window (full, at its size bound, or at the end of the input);
+   * the lines after what a match used (or after the first line, without a match) may start the
+   * next window, which is tried at once on the lines already held: a match that ends before the
+   * last of them is final (more lines cannot change where it ends), otherwise the window waits
+   * for more lines. So a run of start lines costs one try each, not one window each. endIndex:
    * the logical index after the window's last line (the current line is not always in it).
    */
-  private closeWindow(window: Window, endIndex = this.logicalIndex): void {
+  private closeWindow(window: Window, endIndex = this.logicalIndex, atEnd = false): void {
     this.windows.delete(window.ref);
     const signature = window.ref.signature;
-    const startIndex = endIndex - window.lines.length;
-    const match = matchWindow(signature, window.lines, startIndex, window.startLine);
-    if (match) this.record(window.ref, match, window.timestamp);
-    const used = match ? match.consumedLines : 1;
-    // Restart from the first line after what was used that could open a window again.
-    for (let offset = used; offset < window.lines.length; offset++) {
-      if (!signature.startRegex!.test(window.lines[offset]!)) continue;
-      const rest: Window = {
-        ref: window.ref,
-        startLine: window.startLine, // physical lines of a window's tail are not tracked separately
-        lines: window.lines.slice(offset),
-        chars: 0,
-        ...(window.timestamp ? { timestamp: window.timestamp } : {}),
-      };
-      rest.chars = rest.lines.reduce((total, line) => total + line.length + 1, 0);
-      this.windows.set(window.ref, rest);
-      break;
+    // The lines are joined once; each later window is a slice of the same text.
+    const text = window.lines.join('\n');
+    const starts: number[] = [];
+    for (let at = 0, index = 0; index < window.lines.length; index++) {
+      starts.push(at);
+      at += window.lines[index]!.length + 1;
+    }
+    const firstIndex = endIndex - window.lines.length;
+    let from = 0;
+    let complete = true;
+    for (;;) {
+      const held = window.lines.length - from;
+      const match = matchWindow(
+        signature,
+        from === 0 ? text : text.slice(starts[from]),
+        firstIndex + from,
+        window.physical[from]!,
+      );
+      if (!complete && (!match || match.consumedLines >= held)) {
+        this.windows.set(window.ref, {
+          ref: window.ref,
+          lines: window.lines.slice(from),
+          physical: window.physical.slice(from),
+          timestamps: window.timestamps.slice(from),
+          chars: text.length - starts[from]!,
+        });
+        return;
+      }
+      if (match) this.record(window.ref, match, window.timestamps[from]);
+      // Go on from the first line after what was used that could open a window again.
+      let next = from + (match ? match.consumedLines : 1);
+      while (next < window.lines.length && !signature.startRegex!.test(window.lines[next]!)) next++;
+      if (next >= window.lines.length) return;
+      from = next;
+      complete = atEnd;
     }
   }
 
   /** Counts a match for its entry; false when another signature of the entry had the line. */
   private record(ref: SignatureRef, match: SignatureMatch, timestamp: string | undefined): boolean {
-    const claims = this.claims.get(ref.issue) ?? new Map<number, number>();
-    this.claims.set(ref.issue, claims);
+    let claims = this.claims.get(ref.issue);
+    if (!claims) this.claims.set(ref.issue, (claims = new LineClaims()));
     const claimedBy = claims.get(match.line);
     if (claimedBy !== undefined && claimedBy <= ref.order) return false;
     claims.set(match.line, ref.order);
-    if (claims.size > 10_000) claims.delete(claims.keys().next().value!);
     const inputMatch: InputMatch = {
       ...match,
       input: this.input,

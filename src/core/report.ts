@@ -77,7 +77,23 @@ export interface InputSummary {
   bytes: number;
   /** Lines longer than the limit (1 MiB), cut: the rest of each was skipped. */
   longLines?: number;
+  /** Runs of NUL bytes (an unclean shutdown, copytruncate) skipped, and their bytes. */
+  nulRuns?: number;
+  nulBytes?: number;
+  /** Text decoded from UTF-16 (it had a byte order mark). */
+  encoding?: 'utf-16le' | 'utf-16be';
+  /** journald's export format: lines are its entries. */
+  format?: 'journal-export';
+  /** Nothing to read (or only NUL bytes): not an error. */
+  empty?: boolean;
+  /** --timeout ended the reading; what came before it was diagnosed. */
+  timedOut?: boolean;
+  /** Why this input could not be read (to its end): the rest of it is not diagnosed. */
+  error?: string;
 }
+
+/** What the reader tells about an input besides its name and size. */
+export type InputNotes = Omit<InputSummary, 'name' | 'lines' | 'bytes'>;
 
 export interface Report {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;

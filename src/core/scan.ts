@@ -49,18 +49,25 @@ export function matchLine(
   return toMatch(signature, index, line, found, shortenAround(text, found.index));
 }
 
-/** A multi-line signature on the window of lines that starts where its start regex matched. */
+/**
+ * A multi-line signature on a window: its lines joined by "\n", the first one where the start
+ * regex matched. consumedLines: the window's lines up to the end of the match.
+ */
 export function matchWindow(
   signature: CompiledSignature,
-  window: readonly string[],
+  text: string,
   index: number,
   line: number,
 ): (SignatureMatch & { consumedLines: number }) | null {
-  const found = signature.regex.exec(window.join('\n'));
+  const found = signature.regex.exec(text);
   if (!found || signature.excludeRegex?.test(found[0])) return null;
+  let consumedLines = 1;
+  const end = found.index + found[0].length;
+  for (let at = text.indexOf('\n'); at >= 0 && at < end; at = text.indexOf('\n', at + 1))
+    consumedLines++;
   return {
     ...toMatch(signature, index, line, found, shortenLines(found[0])),
-    consumedLines: found[0].split('\n').length,
+    consumedLines,
   };
 }
 

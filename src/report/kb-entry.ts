@@ -1,7 +1,7 @@
 // A known-issue entry as a readable page: `kcompat kb show <id>` prints it.
 import type { Condition } from '../kb/schema.js';
 import type { LoadedIssue } from '../kb/load.js';
-import { cell, fence } from './markdown.js';
+import { cell, fence } from './markdown-blocks.js';
 
 export function formatKnownIssue(issue: LoadedIssue): string {
   const out: string[] = [

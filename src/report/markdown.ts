@@ -2,18 +2,21 @@
 import { summariseVerifier } from './verifier.js';
 import { compareText } from '../core/versions.js';
 import type { Finding, Report } from '../core/report.js';
+import { printableDeep } from './printable.js';
+import { describeInputList, describeInputs } from './inputs.js';
+import { cell, fence } from './markdown-blocks.js';
 
-export function formatMarkdown(report: Report): string {
+export function formatMarkdown(shown: Report): string {
+  const report = printableDeep(shown);
   const out: string[] = [];
   out.push(
     `# kcompat ${report.command}: ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}`,
     '',
   );
   if (report.inputs.length > 0) {
-    out.push(
-      `Inputs: ${report.inputs.map((input) => `\`${input.name}\` (${input.lines} lines)`).join(', ')}`,
-      '',
-    );
+    out.push(`Inputs: ${describeInputList(report.inputs)}`, '');
+    for (const note of describeInputs(report.inputs)) out.push(`- ${note}`);
+    if (describeInputs(report.inputs).length > 0) out.push('');
   }
   for (const finding of report.findings) out.push(...formatFinding(finding));
   if (report.findings.length === 0)
@@ -95,18 +98,6 @@ function formatFinding(finding: Finding): string[] {
     '',
   );
   return out;
-}
-
-/** A fenced code block that survives backticks inside the text. */
-export function fence(text: string): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((run) => run[0].length));
-  const ticks = '`'.repeat(longest + 1);
-  return `${ticks}\n${text}\n${ticks}`;
-}
-
-/** Text for a markdown table cell: a `|` would end the cell. */
-export function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
 function shorten(text: string): string {

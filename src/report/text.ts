@@ -2,6 +2,8 @@
 import pc from 'picocolors';
 import type { Facts } from '../core/facts.js';
 import type { CheckedCondition, Finding, Report, Verdict } from '../core/report.js';
+import { describeInputList, describeInputs } from './inputs.js';
+import { printableDeep } from './printable.js';
 import { sortFacts } from './json.js';
 import { summariseVerifier } from './verifier.js';
 
@@ -15,10 +17,12 @@ const VERDICT_LABEL: Record<Verdict, string> = {
   benign: 'BENIGN',
 };
 
-export function formatText(report: Report, { color = false }: { color?: boolean } = {}): string {
+export function formatText(shown: Report, { color = false }: { color?: boolean } = {}): string {
+  const report = printableDeep(shown);
   const c = pc.createColors(color);
   const out: string[] = [];
   out.push(headline(report));
+  out.push(...describeInputs(report.inputs).map((note) => `  ${c.yellow('note:')} ${note}`));
   for (const finding of report.findings) {
     out.push('', ...formatFinding(finding, c));
   }
@@ -42,10 +46,7 @@ function headline(report: Report): string {
   if (report.command === 'check') {
     return `kcompat check: ${what} (${report.issuesChecked} known issues checked against this host's facts)`;
   }
-  const inputs = report.inputs
-    .map((input) => `${input.name === '-' ? 'standard input' : input.name} (${input.lines} lines)`)
-    .join(', ');
-  return `kcompat why: ${what} in ${inputs || 'no input'}`;
+  return `kcompat why: ${what} in ${describeInputList(report.inputs)}`;
 }
 
 function nothingFound(report: Report): string {
@@ -159,7 +160,7 @@ function wrapParagraph(text: string, indent: number): string {
 
 /** `kcompat probe`: one fact a line, with its source or why it is unknown. */
 export function formatFactsText(facts: Facts): string {
-  const entries = Object.entries(sortFacts(facts));
+  const entries = Object.entries(sortFacts(printableDeep(facts)));
   const width = Math.max(...entries.map(([key]) => key.length));
   return `${entries
     .map(([key, fact]) =>

@@ -1,7 +1,8 @@
 // `kcompat verifier` output: text, json and markdown, all pure functions of a VerifierReport.
 import pc from 'picocolors';
 import type { VerifierReport } from '../verifier/explain.js';
-import { fence } from './markdown.js';
+import { fence } from './markdown-blocks.js';
+import { printableDeep } from './printable.js';
 
 export function formatVerifierJson(report: VerifierReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
@@ -92,7 +93,7 @@ export function formatVerifierText(
 ): string {
   const c = pc.createColors(color);
   const out: string[] = [];
-  for (const section of sections(report)) {
+  for (const section of sections(printableDeep(report))) {
     const heading =
       section.heading === 'Rejected' ? c.red(c.bold(section.heading)) : c.bold(section.heading);
     out.push(heading, ...section.lines.map((line) => `  ${line}`), '');
@@ -100,7 +101,8 @@ export function formatVerifierText(
   return `${out.join('\n').trimEnd()}\n`;
 }
 
-export function formatVerifierMarkdown(report: VerifierReport): string {
+export function formatVerifierMarkdown(shown: VerifierReport): string {
+  const report = printableDeep(shown);
   const out: string[] = [
     `# kcompat verifier: ${report.input === '-' ? 'standard input' : report.input}`,
     '',

@@ -114,22 +114,24 @@ export function explainVerifierLog(
       'This message is not in the catalogue of known verifier messages; see kernel/bpf/verifier.c for where it is printed.',
     );
   const errorMayBeMissing = !parsed.error && parsed.truncated.length > 0;
+  const outcome =
+    parsed.error !== null || parsed.loaderErrno !== null
+      ? 'rejected'
+      : parsed.stats.processedInsns !== null
+        ? 'accepted'
+        : 'unknown';
   return {
     schemaVersion: VERIFIER_SCHEMA_VERSION,
     input,
-    outcome:
-      parsed.error !== null || parsed.loaderErrno !== null
-        ? 'rejected'
-        : parsed.stats.processedInsns !== null
-          ? 'accepted'
-          : 'unknown',
+    outcome,
     error: parsed.error,
     errorLine: parsed.errorLine,
     errno,
     errnoNumber: errno ? (errnoByName(errno)?.number ?? null) : null,
     errnoFrom: parsed.loaderErrno ? 'loader' : errnoFromMessage ? 'message' : null,
     program: parsed.program,
-    insn: found && !parsed.insn ? null : parsed.insn,
+    // An accepted program failed nowhere: its last instruction is not a failing one.
+    insn: outcome === 'accepted' ? null : parsed.insn,
     recentInsns: parsed.recentInsns,
     state: parsed.state,
     path: parsed.path,
