@@ -318,3 +318,20 @@ test('a file named twice is read once', () => {
   assert.equal(json(run).inputs.length, 1);
   assert.equal(readFileSync(file, 'utf8'), BTF_LINE);
 });
+
+test('--facts from a FIFO (process substitution) is read; a FIFO with no writer does not hang', () => {
+  const facts = JSON.stringify({
+    schemaVersion: 1,
+    facts: { 'kernel.upstream': { value: '5.10.197', source: 'probe' } },
+  });
+  const piped = spawnSync(
+    'bash',
+    [
+      '-c',
+      `'${process.execPath}' '${BIN}' check --no-probe --format json --facts <(sleep 0.3; printf '%s' '${facts}')`,
+    ],
+    { encoding: 'utf8', timeout: 30_000 },
+  );
+  assert.ok(piped.status === 0 || piped.status === 1, piped.stderr);
+  assert.equal(JSON.parse(piped.stdout).facts['kernel.upstream'].value, '5.10.197');
+});

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // The kcompat command: parses arguments, gathers facts and inputs, runs the core, prints a
 // formatter's output and exits 0 (nothing found), 1 (findings) or 2 (usage or input error).
-import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import type { Facts } from '../core/facts.js';
@@ -64,6 +63,8 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** `kcompat probe --format json` writes ~30 KB; this leaves room for any real host. */
 const MAX_FACTS_FILE_BYTES = 16 << 20;
+/** How long a --facts FIFO may take to deliver its facts (a probe over ssh takes seconds). */
+const FACTS_FIFO_TIMEOUT_MS = 60_000;
 
 function addFactOptions(command: Command): Command {
   return command
@@ -120,22 +121,18 @@ async function loadKb(dirs: readonly string[]): Promise<KnowledgeBase> {
 }
 
 async function readFactsFile(path: string): Promise<Facts> {
-  let text: string;
-  try {
-    // A facts file is a few hundred facts: anything far larger is not one, and is refused before
-    // it is read into memory.
-    const size = statSync(path).size;
-    if (size > MAX_FACTS_FILE_BYTES)
-      throw new UsageError(
-        `--facts ${path}: ${size} bytes is not a facts file (at most ${MAX_FACTS_FILE_BYTES >> 20} MiB)`,
-      );
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
+  // A facts file is a few hundred facts: anything far larger is not one, and is refused by what
+  // is read (a device or a sparse file says nothing true in its size). A FIFO is read too:
+  // `--facts <(ssh node kcompat probe --format json)`.
+  const { readBounded } = await import('../io/bounded-read.js');
+  const read = await readBounded(path, MAX_FACTS_FILE_BYTES, FACTS_FIFO_TIMEOUT_MS);
+  if (!read.ok)
     throw new UsageError(
-      `--facts ${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      read.reason.startsWith('more than')
+        ? `--facts ${path}: ${read.reason} is not a facts file`
+        : `--facts ${path}: cannot read (${read.reason})`,
     );
-  }
+  const text = read.data.toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);

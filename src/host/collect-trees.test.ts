@@ -2,7 +2,8 @@
 // in collect.test.ts). Each tree holds only the files collection reads.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { kernelConfig, writeHostTree, type HostTree } from '../../test/host-trees.js';
 import type { Facts } from '../core/facts.js';
 import { collectFacts } from './collect.js';
@@ -161,4 +162,28 @@ test('a tree with no /proc at all: facts unknown with reasons, nothing thrown', 
   assert.ok('unknown' in facts['process.uid']!);
   assert.ok('unknown' in facts['cgroup.layout']!);
   assert.ok('unknown' in facts['procfs.threadSelf']!);
+});
+
+test('files of a tree that are devices, FIFOs or sparse are refused by what is read, never hang', async () => {
+  const root = writeHostTree({
+    release: '6.1.0-18-amd64',
+    unameVersion: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01)',
+    cgroup: 'v2',
+    config: { where: 'boot', text: BPF_CONFIG },
+    btf: true,
+  });
+  roots.push(root);
+  // A device that never ends, a FIFO with no writer, and a sparse file of 2 GiB.
+  rmSync(`${root}/proc/sys/kernel/osrelease`, { force: true });
+  symlinkSync('/dev/zero', `${root}/proc/sys/kernel/osrelease`);
+  rmSync(`${root}/proc/self/mountinfo`, { force: true });
+  assert.equal(spawnSync('mkfifo', [`${root}/proc/self/mountinfo`]).status, 0);
+  rmSync(`${root}/sys/kernel/btf/vmlinux`, { force: true });
+  writeFileSync(`${root}/sys/kernel/btf/vmlinux`, '');
+  truncateSync(`${root}/sys/kernel/btf/vmlinux`, 2 ** 31);
+  const facts = await collectFacts({ root, bpf: true, components: false });
+  assert.ok('unknown' in facts['kernel.release']!, JSON.stringify(facts['kernel.release']));
+  assert.match(JSON.stringify(facts['cgroup.layout']), /"unknown":".*a FIFO, not a file/);
+  // The sparse BTF file exists (that is the fact); the probe reading it is bounded.
+  assert.equal(value(facts, 'kernel.btf'), true);
 });

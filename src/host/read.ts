@@ -1,7 +1,8 @@
 // Read-only file access under a host root ("/" live, a fake tree in tests). Failures come back as
 // values with the reason, never as exceptions: a probe that cannot read something records it
 // as unknown.
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
+import { readBoundedSync } from '../io/bounded-read.js';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
@@ -18,14 +19,14 @@ export class HostFs {
   }
 
   read(path: string): ReadResult {
+    // Bounded by what is read: under a host tree, a "file" may be a device that never ends or a
+    // FIFO that never opens (src/io/bounded-read.ts).
+    const read = readBoundedSync(this.path(path), MAX_HOST_FILE);
+    if (!read.ok) return { ok: false, reason: `${path}: ${describeCode(read.reason)}` };
     try {
-      const full = this.path(path);
-      const buffer = readFileSync(full);
-      if (buffer.length > MAX_HOST_FILE)
-        return { ok: false, reason: `${path} is larger than expected` };
       const data = path.endsWith('.gz')
-        ? gunzipSync(buffer, { maxOutputLength: MAX_HOST_FILE })
-        : buffer;
+        ? gunzipSync(read.data, { maxOutputLength: MAX_HOST_FILE })
+        : read.data;
       return { ok: true, text: data.toString('utf8') };
     } catch (error) {
       return { ok: false, reason: `${path}: ${describeError(error)}` };
@@ -68,8 +69,14 @@ export class HostFs {
 
 export function describeError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
+  return code === undefined ? (error as Error).message : describeCode(code);
+}
+
+/** An error code (or a reason in words) as a probe's unknown fact says it. */
+function describeCode(code: string): string {
   if (code === 'ENOENT') return 'does not exist';
   if (code === 'EACCES' || code === 'EPERM') return `not readable (${code})`;
-  if (typeof code === 'string' && code.startsWith('Z_')) return `not valid gzip data (${code})`;
-  return code ?? (error as Error).message;
+  if (code.startsWith('Z_')) return `not valid gzip data (${code})`;
+  if (code.startsWith('more than')) return `larger than expected (${code})`;
+  return code;
 }

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { entryYaml } from '../../test/kb-fixtures.js';
 import { KbLoadError, loadKnowledgeBase, userKbDirs } from './load.js';
 
@@ -93,9 +94,42 @@ test('binary, oversized and unreadable files are refused, not parsed', () => {
     chmodSync(join(dir, 'locked.yaml'), 0o000);
     const problems = problemsOf(dir).join('\n');
     assert.match(problems, /bin\.yaml:1: binary file/);
-    assert.match(problems, /huge\.yaml:1: \d+ bytes is too large for a known-issue entry/);
+    assert.match(problems, /huge\.yaml:1: more than 1 MiB: too large for a known-issue entry/);
     // root reads through mode 000; only check the refusal when the file really is unreadable.
     if (process.getuid?.() !== 0) assert.match(problems, /locked\.yaml:1: cannot read \(EACCES\)/);
+  });
+});
+
+test('a .yaml that is a device, a FIFO, a symlink to another file, or deeply nested is refused in one line', () => {
+  withDir({ 'fine.yaml': entryYaml('fine', 'x') }, (dir) => {
+    symlinkSync('/dev/zero', join(dir, 'zero.yaml'));
+    assert.equal(spawnSync('mkfifo', [join(dir, 'fifo.yaml')]).status, 0);
+    // A symlink to an unrelated YAML file: its keys (here, a secret) are not echoed.
+    writeFileSync(join(dir, '..', `${basename(dir)}-secrets.yml`), 'db_password: hunter2\napi_key: s3cret\n');
+    symlinkSync(join(dir, '..', `${basename(dir)}-secrets.yml`), join(dir, 'secrets.yaml'));
+    writeFileSync(join(dir, 'nested.yaml'), `id: nested\ntitle: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`);
+    writeFileSync(join(dir, 'braces.yaml'), `id: braces\nx: ${'{a: '.repeat(50_000)}1${'}'.repeat(50_000)}\n`);
+    const problems = problemsOf(dir).join('\n');
+    assert.match(problems, /zero\.yaml:1: more than 1 MiB: too large/);
+    assert.match(problems, /fifo\.yaml:1: cannot read \(a FIFO, not a file\)/);
+    assert.match(problems, /secrets\.yaml:1: not a known-issue entry: no "id" at the top level/);
+    assert.doesNotMatch(problems, /hunter2|s3cret|db_password|api_key/);
+    assert.match(problems, /nested\.yaml:2: YAML: collections nested more than 64 levels deep/);
+    assert.match(problems, /braces\.yaml:2: YAML: collections nested more than 64 levels deep/);
+    rmSync(join(dir, '..', `${basename(dir)}-secrets.yml`));
+  });
+});
+
+test('the same directory named twice (or through a symlink) is loaded once, not a duplicate id', () => {
+  withDir({ 'mine.yaml': entryYaml('mine', 'my error') }, (dir) => {
+    const link = `${dir}-link`;
+    symlinkSync(dir, link);
+    try {
+      const kb = loadKnowledgeBase([dir, dir, link], { includeBuiltin: false });
+      assert.deepEqual(kb.issues.map((issue) => issue.id), ['mine']);
+    } finally {
+      rmSync(link);
+    }
   });
 });
 

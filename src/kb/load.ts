@@ -11,7 +11,8 @@ import {
   readBuiltinCache,
   type BuiltinCache,
 } from './builtin-cache.js';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { readBoundedSync } from '../io/bounded-read.js';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
@@ -20,6 +21,9 @@ import { componentVersionKey } from '../core/facts.js';
 import { parseRange } from '../core/versions.js';
 
 export { BUILTIN_KB_DIR } from './builtin-cache.js';
+
+/** Flow collections ([...], {...}) nested deeper than this are refused before parsing. */
+const MAX_FLOW_NESTING = 64;
 
 /** Files above this size are not knowledge-base entries; refuse them rather than parse them. */
 const MAX_ENTRY_BYTES = 1024 * 1024;
@@ -103,6 +107,17 @@ export function parseKnownIssue(
   builtin = false,
   factKeys?: ReadonlySet<string>,
 ): LoadedIssue | undefined {
+  // Deeply nested flow collections ([[[[...]]]]) make the YAML library recurse and allocate
+  // far beyond the file's size; an entry needs a few levels.
+  const depth = flowNesting(yamlText);
+  if (depth.depth > MAX_FLOW_NESTING) {
+    problems.push({
+      file,
+      line: depth.line,
+      message: `YAML: collections nested more than ${MAX_FLOW_NESTING} levels deep; a known-issue entry needs a few`,
+    });
+    return undefined;
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(yamlText, {
     lineCounter,
@@ -124,6 +139,12 @@ export function parseKnownIssue(
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
     problems.push({ file, line: 1, message: `YAML: ${firstLine((error as Error).message)}` });
+    return undefined;
+  }
+  // A file that is not an entry at all (a .yaml symlink to something else) is said so in one line,
+  // without echoing its keys or values.
+  if (data === null || typeof data !== 'object' || Array.isArray(data) || !('id' in data)) {
+    problems.push({ file, line: 1, message: 'not a known-issue entry: no "id" at the top level' });
     return undefined;
   }
   const parsed = KnownIssueSchema.safeParse(data);
@@ -203,10 +224,17 @@ export function loadKnowledgeBase(
 ): KnowledgeBase {
   const problems: KbProblem[] = [];
   const issues: LoadedIssue[] = [];
+  // A directory named twice (--kb and KCOMPAT_KB, or through a symlink) is loaded once.
+  const seen = new Set<string>();
   const dirs = [
     ...(includeBuiltin ? [{ dir: BUILTIN_KB_DIR, builtin: true }] : []),
     ...userDirs.map((dir) => ({ dir: resolve(dir), builtin: false })),
-  ];
+  ].filter(({ dir }) => {
+    const real = realDir(dir);
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  });
   for (const { dir, builtin } of dirs) {
     const cached = builtin && useCache ? readBuiltinCache(BUILTIN_KB_DIR) : undefined;
     if (cached) {
@@ -264,6 +292,14 @@ export function userKbDirs(flags: readonly string[], env: NodeJS.ProcessEnv = pr
   return [...fromEnv, ...flags];
 }
 
+function realDir(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir; // it cannot be read: listing it will say why
+  }
+}
+
 function listEntryFiles(dir: string, problems: KbProblem[]): string[] {
   try {
     if (!statSync(dir).isDirectory()) {
@@ -281,22 +317,23 @@ function listEntryFiles(dir: string, problems: KbProblem[]): string[] {
 }
 
 function readEntry(file: string, problems: KbProblem[]): string | undefined {
-  try {
-    const size = statSync(file).size;
-    if (size > MAX_ENTRY_BYTES) {
-      problems.push({ file, line: 1, message: `${size} bytes is too large for a known-issue entry` });
-      return undefined;
-    }
-    const buffer = readFileSync(file);
-    if (buffer.includes(0)) {
-      problems.push({ file, line: 1, message: 'binary file (contains NUL bytes), not YAML' });
-      return undefined;
-    }
-    return buffer.toString('utf8');
-  } catch (error) {
-    problems.push({ file, line: 1, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+  // Bounded by what is read, not by stat(): a .yaml that is a device or a FIFO is refused.
+  const read = readBoundedSync(file, MAX_ENTRY_BYTES);
+  if (!read.ok) {
+    problems.push({
+      file,
+      line: 1,
+      message: read.reason.startsWith('more than')
+        ? `${read.reason}: too large for a known-issue entry`
+        : `cannot read (${read.reason})`,
+    });
     return undefined;
   }
+  if (read.data.includes(0)) {
+    problems.push({ file, line: 1, message: 'binary file (contains NUL bytes), not YAML' });
+    return undefined;
+  }
+  return read.data.toString('utf8');
 }
 
 /** The line of the deepest YAML node on the path that exists. */
@@ -320,4 +357,40 @@ function oneLine(text: string): string {
 
 function firstLine(message: string): string {
   return message.split('\n')[0] ?? message;
+}
+
+/**
+ * The deepest nesting of [ and { in the text, and the line where it is reached. Quoted strings are
+ * skipped; brackets in block scalars are counted too, which only errs towards a deeper count (a
+ * real entry's texts are far from 64 unclosed brackets).
+ */
+function flowNesting(text: string): { depth: number; line: number } {
+  let depth = 0;
+  let deepest = 0;
+  let line = 1;
+  let deepestLine = 1;
+  let quote: string | null = null;
+  for (let at = 0; at < text.length; at++) {
+    const char = text[at]!;
+    if (char === '\n') {
+      line++;
+      quote = null; // an unclosed quote on a line of plain text is not a YAML string
+      continue;
+    }
+    if (quote) {
+      if (char === '\\' && quote === '"') at++;
+      else if (char === quote) quote = null;
+      continue;
+    }
+    if (char === '"' || char === "'") quote = char;
+    else if (char === '[' || char === '{') {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+        deepestLine = line;
+        if (deepest > MAX_FLOW_NESTING) break;
+      }
+    } else if ((char === ']' || char === '}') && depth > 0) depth--;
+  }
+  return { depth: deepest, line: deepestLine };
 }

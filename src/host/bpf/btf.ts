@@ -1,10 +1,11 @@
 // Finds a function's type id in the kernel's BTF (/sys/kernel/btf/vmlinux), which fentry/fexit
 // programs need as attach_btf_id. Format: Documentation/bpf/btf.rst (a header, then types, each
 // a 12-byte btf_type followed by kind-specific data, then the string section).
-import { readFileSync } from 'node:fs';
+import { readBoundedSync } from '../../io/bounded-read.js';
 import { endianness } from 'node:os';
 
 const BTF_KIND_FUNC = 12;
+const MAX_BTF_BYTES = 64 << 20;
 
 // Bytes that follow the 12-byte btf_type, by kind (vlen = number of members/params/values).
 function extraBytes(kind: number, vlen: number): number {
@@ -33,12 +34,10 @@ export function findFuncTypeId(
   names: readonly string[],
   path = '/sys/kernel/btf/vmlinux',
 ): number | undefined {
-  let data: Buffer;
-  try {
-    data = readFileSync(path);
-  } catch {
-    return undefined;
-  }
+  // vmlinux BTF is a few MiB; a bound keeps a device or a FIFO at this path from hanging the probe.
+  const read = readBoundedSync(path, MAX_BTF_BYTES);
+  if (!read.ok) return undefined;
+  const data = read.data;
   const little = endianness() === 'LE';
   const u32 = (offset: number) => (little ? data.readUInt32LE(offset) : data.readUInt32BE(offset));
   if (data.length < 24 || (little ? data.readUInt16LE(0) : data.readUInt16BE(0)) !== 0xeb9f)
