@@ -335,3 +335,22 @@ test('--facts from a FIFO (process substitution) is read; a FIFO with no writer 
   assert.ok(piped.status === 0 || piped.status === 1, piped.stderr);
   assert.equal(JSON.parse(piped.stdout).facts['kernel.upstream'].value, '5.10.197');
 });
+
+test('--kernel values that are not a kernel release are refused in one line, not read as another version', () => {
+  for (const [value, reason] of [
+    ['99999999999999999999.1.1', /outside any Linux version/],
+    ['5.99999999999999999999.0', /outside any Linux version/],
+    ['', /empty/],
+    ['banana', /must start with MAJOR\.MINOR/],
+    ['0.9.1', /outside any Linux version/],
+  ] as const)
+    assertUsageError(kcompat(['check', '--no-probe', '--kernel', value]), reason);
+  for (const value of [
+    '5.10',
+    '6.1.58',
+    '5.10.0-26-amd64',
+    '2.6.32-754.el6.x86_64',
+    '6.8.0-1012-aws',
+  ])
+    assert.ok([0, 1].includes(kcompat(['check', '--no-probe', '--kernel', value]).status!), value);
+});

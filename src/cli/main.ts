@@ -153,13 +153,18 @@ async function readFactsFile(path: string): Promise<Facts> {
 async function gatherFacts(options: CommonOptions): Promise<Facts> {
   const { componentFact, FactInputError, kernelFacts, mergeFacts, withoutKernelFacts } =
     await import('../core/facts.js');
+  if (options.kernel !== undefined) {
+    const { kernelReleaseProblem } = await import('../core/kernel-release.js');
+    const problem = kernelReleaseProblem(options.kernel);
+    if (problem) throw new UsageError(`--kernel ${JSON.stringify(options.kernel)}: ${problem}`);
+  }
   const layers: Facts[] = [];
   if (options.probe && !options.facts) {
     const { collectFacts } = await import('../host/collect.js');
-    layers.push(await collectFacts({ bpf: !options.kernel }));
+    layers.push(await collectFacts({ bpf: options.kernel === undefined }));
   }
   if (options.facts) layers.push(await readFactsFile(options.facts));
-  if (options.kernel) {
+  if (options.kernel !== undefined) {
     // A planned kernel: what was read or probed about another kernel does not carry over.
     layers.splice(0, layers.length, ...layers.map(withoutKernelFacts));
     layers.push(kernelFacts(options.kernel, '--kernel'));

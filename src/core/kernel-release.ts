@@ -87,6 +87,22 @@ const RHEL_LIKE = /\.el\d+(?:_\d+)?(?:uek)?\b|\.el\d+uek|uek/;
 const SUSE_LIKE = /^\d+\.\d+\.\d+-(?:\d{6}\.[\d.]+-[a-z0-9]+|\d+\.[\d.]+-default)$/;
 const SUSE_ROLLING = /^\d+\.\d+\.\d+-\d+-default$/;
 
+/**
+ * Why a string given as a kernel release (--kernel, a facts file) is not one, or null when it
+ * is: it starts with MAJOR.MINOR, numbers of a real kernel's size (Linux 1.0 to 99.x).
+ */
+export function kernelReleaseProblem(text: string): string | null {
+  const release = text.trim();
+  if (release === '') return 'empty; give a release as uname -r prints it, e.g. 5.15.0-91-generic';
+  const match = /^(\d+)\.(\d+)(?:\.(\d+))?(?=$|[^\d.])/.exec(release);
+  if (!match)
+    return 'not a kernel release: it must start with MAJOR.MINOR as uname -r prints it, e.g. 5.15.0-91-generic or 6.1.58';
+  const [major, minor, patch] = [match[1]!, match[2]!, match[3] ?? '0'].map(Number);
+  if (major! < 1 || major! > 99 || minor! > 999 || patch! > 99_999)
+    return `not a kernel release: ${match[0]} is outside any Linux version (majors 1 to 99, minors up to 999, patches up to 99999)`;
+  return null;
+}
+
 /** Resolves a release string, using live hints when the caller has them. */
 export function resolveKernelRelease(
   releaseText: string,

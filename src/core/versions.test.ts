@@ -57,3 +57,9 @@ test('parseRange rejects what is not a range', () => {
   assert.ok(parseRange('>=1.14.0 <1.14.1'));
   assert.equal(parseRange('>=one'), null);
 });
+
+test('a version component too long for a safe integer is no version, not a later part of the text', () => {
+  assert.equal(normalizeVersion('99999999999999999999.1.1'), null);
+  assert.equal(normalizeVersion('5.99999999999999999999.0'), null);
+  assert.equal(normalizeVersion('1.1.12'), '1.1.12');
+});

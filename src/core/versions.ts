@@ -16,6 +16,9 @@ import semver from 'semver';
  * numeric identifier by number but "rc10" and "rc9" as text.
  */
 export function normalizeVersion(text: string): string | null {
+  // A component too long for a safe integer is not a version; semver.coerce would skip it and
+  // read a later part ("99999999999999999999.1.1" as 1.1.0).
+  if (/^\s*v?(?:\d+\.){0,2}\d*\d{16}/i.test(text)) return null;
   const trimmed = text
     .trim()
     .replace(/^v/i, '')
