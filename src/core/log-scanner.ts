@@ -16,7 +16,7 @@ const MAX_REAL_CAUSE_HINTS = 3;
 const VERIFIER_TAIL_LINES = 400;
 /**
  * A multi-line window holds at most this many characters: the same bound as one line, so that a
- * signature's regex never runs on more than 1 MiB (src/kb/linear-regex.ts: linear in that).
+ * signature's regex never runs on more than 1 MiB (src/core/linear-regex.ts: linear in that).
  */
 const MAX_WINDOW_CHARS = MAX_RECORD_CHARS;
 // Words that mark a line as an error a user would look at next (for benign findings).

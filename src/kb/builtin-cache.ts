@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkedRegExp } from './linear-regex.js';
+import { compileSignatureRegExp } from '../core/linear-regex.js';
 import type { CompiledSignature, KnowledgeBase, LoadedIssue } from './load.js';
 
 export const BUILTIN_CACHE = fileURLToPath(new URL('../../dist/kb-cache.json', import.meta.url));
@@ -17,6 +17,11 @@ export interface BuiltinCache {
     file: string;
     signatures: Omit<CompiledSignature, 'regex' | 'startRegex' | 'excludeRegex'>[];
   })[];
+}
+
+/** Built-in signatures run in irregexp (src/core/linear-regex.ts), checked when the cache was built. */
+function builtinRegExp(source: string): RegExp {
+  return compileSignatureRegExp(source, false);
 }
 
 export function builtinFiles(dir = BUILTIN_KB_DIR): Record<string, number> {
@@ -47,12 +52,12 @@ export function readBuiltinCache(dir = BUILTIN_KB_DIR): LoadedIssue[] | undefine
     file: join(dir, issue.file),
     signatures: issue.signatures.map((signature) => ({
       ...signature,
-      regex: checkedRegExp(signature.compiled.pattern),
+      regex: builtinRegExp(signature.compiled.pattern),
       ...(signature.compiled.start !== undefined
-        ? { startRegex: checkedRegExp(signature.compiled.start) }
+        ? { startRegex: builtinRegExp(signature.compiled.start) }
         : {}),
       ...(signature.compiled.exclude !== undefined
-        ? { excludeRegex: checkedRegExp(signature.compiled.exclude) }
+        ? { excludeRegex: builtinRegExp(signature.compiled.exclude) }
         : {}),
     })),
   }));

@@ -1,5 +1,5 @@
 // Case-insensitive signatures without the `i` flag, which Node 20's linear-time regex engine
-// does not support (src/kb/linear-regex.ts): every ASCII letter is matched in both cases by an
+// does not support (src/core/linear-regex.ts): every ASCII letter is matched in both cases by an
 // explicit class.
 import { RegExpParser } from '@eslint-community/regexpp';
 import type {

@@ -3,7 +3,7 @@
 // entries without reading code.
 import { requiredLiterals } from './literals.js';
 import { foldCase } from './case-fold.js';
-import { compileLinearRegExp } from './linear-regex.js';
+import { compileSignatureRegExp } from '../core/linear-regex.js';
 import {
   BUILTIN_CACHE,
   BUILTIN_KB_DIR,
@@ -67,14 +67,14 @@ export function formatProblem(problem: KbProblem): string {
 }
 
 /**
- * Compiles a signature's regexes; throws a message when one is unusable. Every regex runs in
- * linear time in the worst case (src/kb/linear-regex.ts), or is refused here.
+ * Compiles a signature's regexes; throws a message when one is unusable. An operator's entry runs
+ * in the linear-time engine or is refused here; a built-in one in irregexp (src/core/linear-regex.ts).
  */
-export function compileSignature(signature: Signature): CompiledSignature {
+export function compileSignature(signature: Signature, builtin = false): CompiledSignature {
   const compile = (what: string, source: string) => {
     let regex: RegExp;
     try {
-      regex = compileLinearRegExp(signature.ignoreCase ? foldCase(source) : source);
+      regex = compileSignatureRegExp(signature.ignoreCase ? foldCase(source) : source, !builtin);
     } catch (error) {
       throw new Error(`${what} of ${signature.name}: ${(error as Error).message}`);
     }
@@ -168,7 +168,7 @@ export function parseKnownIssue(
   const signatures: CompiledSignature[] = [];
   entry.signatures.forEach((signature, index) => {
     try {
-      signatures.push(compileSignature(signature));
+      signatures.push(compileSignature(signature, builtin));
     } catch (error) {
       problems.push({
         file,

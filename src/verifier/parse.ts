@@ -7,6 +7,9 @@
 // ("load program: permission denied: ... (N line(s) omitted)"), bcc ("bpf: Failed to load
 // program: ..."), bpftool and bpftrace, and embedded in a runtime error (crun's "bpf create `...`:
 // errno"), possibly with a log prefix (timestamps, journald) on every line.
+// Verifier logs are untrusted text: a regex here that backtracks too much on a long line
+// restarts in V8's linear-time engine (src/core/linear-regex.ts sets the flags).
+import '../core/linear-regex.js';
 import { errnoByName, errnoByNumber, lookupErrno } from '../core/errno.js';
 
 /** Lines longer than this are cut: no verifier line is anywhere near it. */
@@ -79,13 +82,14 @@ export interface ParsedVerifierLog {
 // Instruction as the kernel prints it: "12: (85) call bpf_map_lookup_elem#1", with an optional
 // "; R0_w=..." state after it (log_level 2, or registers that changed, since 6.1).
 const INSN = /(?:^|[\s`'"])(\d+): \(([0-9a-f]{2})\) (.*)$/;
-const INSN_STATE = /^(.*?)\s+; ((?:frame\d+: )?(?:R\d|fp-?\d).*)$/;
+// Searched for, not anchored: `^(.*?)\s+; ` would try every split of a long run of spaces.
+const INSN_STATE = /\s; ((?:frame\d+: )?(?:R\d|fp-?\d).*)$/;
 // Since 6.x the state on entry to a branch target follows the jump: "if r2 == 0x0 goto pc+1 3: R1=ctx()".
 const INLINE_BRANCH = /^(.*goto pc[+-]\d+) (\d+): ((?:frame\d+: )?R\d.*)$/;
 const STATE_AT = /^(\d+): ((?:frame\d+: )?R\d+(?:_[rwD]+)?=.*)$/;
 const STATE_BARE = /^((?:frame\d+: )?R\d+(?:_[rwD]+)?=\S.*)$/;
 const FROM_TO = /^from (\d+) to (\d+): ?(.*)$/;
-const SOURCE = /^; (.*?)\s*$/;
+const SOURCE = /^; (.*)$/; // trailing spaces are trimmed in code, not by a lazy regex
 const PROCESSED =
   /processed (\d+) insns \(limit (\d+)\) max_states_per_insn (\d+) total_states (\d+) peak_states (\d+) mark_read (\d+)/;
 const STACK_DEPTH = /^stack depth (\d+(?:\+\d+)*)/;
@@ -99,11 +103,11 @@ const END_LOG = /-- END PROG LOAD LOG --/;
 const OMITTED = /\((\d+) line\(s\) omitted\)/;
 // What loaders print with the errno of the failed load.
 const LOADER_ERRNO = [
-  /prog '([^']+)': BPF program load failed: (-?E[A-Z0-9]+|-?\d+|[A-Z][a-z][^(]*?)\s*(?:\(|$)/, // libbpf
+  /prog '([^']+)': BPF program load failed: (-?E[A-Z0-9]+|-?\d+|[A-Z][a-z][^(]*)/, // libbpf
   /prog '([^']+)': failed to load: (-?E?[A-Z0-9]+|-\d+)/, // libbpf
-  /()^bpf: (?:Failed to load program: )?([A-Z][a-z][^\n]*?)\s*$/, // bcc (older bcc without "Failed to load program")
+  /()^bpf: (?:Failed to load program: )?([A-Z][a-z][^\n]*)$/, // bcc (older bcc without "Failed to load program")
   /(?:program (\S+): )?load program: ([a-z][a-z ]+?):/, // cilium/ebpf
-  /()bpf create `.*`: ([A-Z][a-z][^`:]*)/, // crun, on one line (containerd may append ": unknown")
+  /()bpf create `[^`]*`: ([A-Z][a-z][^`:]*)/, // crun, on one line (containerd may append ": unknown")
   /^()`: ([A-Z][a-z][^`:]*)/, // crun, the line that closes a multi-line log
 ];
 // cilium/ebpf puts the failing instruction and the error on one line: "load program: permission
@@ -189,7 +193,7 @@ export class VerifierLogParser {
     for (const pattern of LOADER_ERRNO) {
       const found = pattern.exec(line);
       if (!found) continue;
-      const errno = normaliseErrno(found[2] ?? '');
+      const errno = normaliseErrno((found[2] ?? '').trim());
       if (errno) this.loaderErrno = errno;
       if (found[1]) this.program = found[1];
       return;
@@ -259,7 +263,7 @@ export class VerifierLogParser {
     const source = SOURCE.exec(text);
     if (source) {
       this.verifierLines++;
-      this.sourceLine = source[1]!;
+      this.sourceLine = source[1]!.trimEnd();
       return;
     }
     if (LIMIT_MESSAGES.test(text)) {
@@ -282,8 +286,8 @@ export class VerifierLogParser {
     } else {
       const withState = INSN_STATE.exec(text);
       if (withState) {
-        text = withState[1]!;
-        state = withState[2]!;
+        text = text.slice(0, withState.index);
+        state = withState[1]!;
       }
     }
     if (this.firstInsnIndex === null) {
