@@ -462,6 +462,7 @@ test('verifier: an accepted program exits 0; what is not a verifier log is an in
   );
   assert.equal(accepted.status, 0, accepted.stderr);
   assert.match(accepted.stdout, /^Accepted/);
+  assert.doesNotMatch(accepted.stdout, /Failing instruction/);
   assertUsageError(kcompat(['verifier'], 'hello\nworld\n'), /no BPF verifier log found/);
   assertUsageError(
     kcompat(['verifier'], Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1])),

@@ -1,6 +1,7 @@
 // The streaming scanner: whole logs aggregated per entry, the prefilter never changing what is
 // found, entries found across formats, memory bounded.
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { loadKnowledgeBase } from '../kb/load.js';
 import { loadEvalCases } from '../kb/evaluate.js';
@@ -104,4 +105,27 @@ test('a multi-line window is bounded: a start line with no end in sight does not
   const result = scan(lines);
   // The head alone is the crun entry's second signature (a log cut before its errno).
   assert.deepEqual(ids(result), ['crun-1-14-ebpf-log-enospc×1']);
+});
+
+test("one input holding two verifier logs (crun's, then Tetragon's): each finding explains its own", () => {
+  const fixture = (name: string) =>
+    readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url), 'utf8')
+      .split('\n')
+      .filter((line) => !line.startsWith('#') && line !== '');
+  const lines = [
+    ...fixture('crun-enospc-docker.txt'),
+    ...Array.from({ length: 30 }, (_, index) => `kubelet: pod sandbox ${index} started`),
+    ...fixture('tetragon-too-large.txt'),
+  ];
+  const result = scan(lines, { verifierLogs: true });
+  const logOf = (id: string) =>
+    result.evidence.find((evidence) => evidence.issue.id === id)?.verifierLog;
+  const crun = logOf('crun-1-14-ebpf-log-enospc');
+  const tetragon = logOf('tetragon-1-4-generic-kprobe-too-large');
+  assert.ok(crun && tetragon, 'both findings carry a verifier log');
+  assert.notEqual(crun, tetragon);
+  assert.equal(crun.loaderErrno, 'ENOSPC');
+  assert.equal(tetragon.loaderErrno, 'E2BIG');
+  assert.match(tetragon.error ?? '', /BPF program is too large\. Processed 1000001 insn/);
+  assert.match(crun.insn?.text ?? '', /if r2 != 0x2 goto pc\+3/);
 });

@@ -202,6 +202,37 @@ class LineClaims {
   }
 }
 
+interface VerifierLogSpan {
+  parsed: ParsedVerifierLog & { input: string };
+  first: number;
+  last: number;
+}
+
+/** Verifier logs kept per input; a finding's log is among them. */
+const MAX_VERIFIER_LOGS = 64;
+
+/** The log whose lines hold this line, else the closest one before it, else the closest after. */
+function nearestLog(
+  logs: readonly VerifierLogSpan[],
+  line: number,
+): VerifierLogSpan['parsed'] | undefined {
+  let best: VerifierLogSpan | undefined;
+  let bestDistance = Infinity;
+  for (const log of logs) {
+    const distance =
+      line < log.first
+        ? (log.first - line) * 2 + 1 // a log after the line is a worse guess than one before it
+        : line > log.last
+          ? (line - log.last) * 2
+          : 0;
+    if (distance < bestDistance) {
+      best = log;
+      bestDistance = distance;
+    }
+  }
+  return best?.parsed;
+}
+
 export class LogScanner {
   private readonly refs: SignatureRef[];
   private readonly prefilter: Prefilter;
@@ -220,6 +251,9 @@ export class LogScanner {
   private benignLinesSeen = new Set<number>();
   private verifier: VerifierLogParser | null = null;
   private verifierTail = 0;
+  /** Physical lines of the verifier log being read, and the logs of this input read before it. */
+  private verifierLines = { first: 0, last: 0 };
+  private verifierLogs: VerifierLogSpan[] = [];
   private inputEvidence: IssueEvidence[] = [];
   private physicalLines = 0;
   private readonly rawFilter: LiteralSet | null;
@@ -247,6 +281,7 @@ export class LogScanner {
     this.benignLinesSeen = new Set();
     this.verifier = null;
     this.verifierTail = 0;
+    this.verifierLogs = [];
     this.inputEvidence = [];
     this.physicalLines = 0;
   }
@@ -313,12 +348,13 @@ export class LogScanner {
     for (const window of [...this.windows.values()])
       this.closeWindow(window, this.logicalIndex, true);
     this.windows.clear();
-    if (this.verifier) {
-      const parsed = { ...this.verifier.finish(), input: this.input };
-      if (parsed.error || parsed.insn)
-        for (const evidence of this.inputEvidence)
-          if (!evidence.issue.benign && evidence.first.input === this.input)
-            evidence.verifierLog ??= parsed;
+    this.closeVerifierLog();
+    // Each finding explains the verifier log it came with: the one around its first line, or the
+    // nearest (a loader's error line follows its log; crun's comes inside it).
+    for (const evidence of this.inputEvidence) {
+      if (evidence.issue.benign || evidence.first.input !== this.input) continue;
+      const log = nearestLog(this.verifierLogs, evidence.first.line);
+      if (log) evidence.verifierLog ??= log;
     }
     const kept = Object.entries(notes).filter(([, value]) => value !== undefined && value !== 0);
     this.summaries.push({
@@ -340,7 +376,7 @@ export class LogScanner {
 
   private onLogicalLine(text: string, record: LogRecord): void {
     const index = this.logicalIndex++;
-    this.feedVerifier(text);
+    this.feedVerifier(text, record.line);
     for (const window of [...this.windows.values()]) this.extendWindow(window, text, record);
     let benignHere = false;
     for (const ref of this.prefilter.candidates(text)) {
@@ -358,14 +394,38 @@ export class LogScanner {
     this.collectHints(text, record.line);
   }
 
-  private feedVerifier(text: string): void {
+  private feedVerifier(text: string, line: number): void {
     if (!this.options.verifierLogs) return;
     if (looksLikeVerifierLine(text)) {
-      this.verifier ??= new VerifierLogParser();
+      // Another log begins: after the end of this one, or at a new first instruction.
+      if (
+        this.verifier &&
+        (this.verifier.ended ||
+          (this.verifier.instructions > 0 && VerifierLogParser.startsLog(text)))
+      )
+        this.closeVerifierLog();
+      if (!this.verifier) {
+        this.verifier = new VerifierLogParser();
+        this.verifierLines = { first: line, last: line };
+      }
       this.verifierTail = VERIFIER_TAIL_LINES;
     } else if (this.verifierTail > 0) this.verifierTail--;
-    else return;
+    else {
+      this.closeVerifierLog();
+      return;
+    }
+    this.verifierLines.last = line;
     this.verifier!.push(text);
+  }
+
+  private closeVerifierLog(): void {
+    if (!this.verifier) return;
+    const parsed = { ...this.verifier.finish(), input: this.input };
+    if (parsed.error || parsed.insn || parsed.loaderErrno)
+      this.verifierLogs.push({ parsed, ...this.verifierLines });
+    // Bounded: an input with thousands of logs keeps the last few.
+    if (this.verifierLogs.length > MAX_VERIFIER_LOGS) this.verifierLogs.shift();
+    this.verifier = null;
   }
 
   private openWindow(ref: SignatureRef, text: string, record: LogRecord): void {

@@ -109,3 +109,24 @@ test("bcc's E2BIG message is the program-size limit, with what E2BIG can really 
   assert.equal(report.errno, 'E2BIG');
   assert.match(report.explanation!.meaning, /with 113 instructions/);
 });
+
+test(
+  'lines with long runs of spaces or tabs are parsed in linear time (200 instructions of 16 KB)',
+  { timeout: 60_000 },
+  () => {
+    for (const pad of [' ', '\t']) {
+      const lines = [
+        ...Array.from({ length: 200 }, (_, index) => `${index}: (b7) r0 = 0${pad.repeat(16_000)}`),
+        ...Array.from({ length: 200 }, (_, index) => `; source ${index}${pad.repeat(16_000)}`),
+        `prog 'p': BPF program load failed: Permission denied${pad.repeat(16_000)}`,
+        'R0 !read_ok',
+      ];
+      const parser = new VerifierLogParser();
+      for (const line of lines) parser.push(line);
+      const parsed = parser.finish();
+      assert.equal(parsed.error, 'R0 !read_ok');
+      assert.equal(parsed.loaderErrno, 'EACCES');
+      assert.equal(parsed.insn?.text, 'r0 = 0');
+    }
+  },
+);

@@ -159,6 +159,24 @@ export class VerifierLogParser {
   private sawWrapper = false;
   private limitMessage: { text: string; line: number } | null = null;
 
+  /**
+   * The log has ended: the verifier's summary was read, or a loader's line with the load's errno.
+   * A verifier line after this starts another log (a second program, another loader).
+   */
+  get ended(): boolean {
+    return this.sawEnd || this.loaderErrno !== null;
+  }
+
+  /** Whether this line starts a log by itself: instruction 0, or a loader's "BEGIN" wrapper. */
+  static startsLog(line: string): boolean {
+    return BEGIN_LOG.test(line) || INSN.exec(line)?.[1] === '0';
+  }
+
+  /** Instructions read so far. */
+  get instructions(): number {
+    return this.insns.length;
+  }
+
   push(rawLine: string): void {
     this.lineNumber++;
     let line = rawLine;
