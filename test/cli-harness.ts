@@ -26,7 +26,13 @@ export function cliHarness(prefix: string) {
     const result = spawnSync(process.execPath, [BIN, ...args], {
       input: input ?? '',
       encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '', KCOMPAT_KB: '', ...env },
+      env: {
+        ...process.env,
+        NO_COLOR: '',
+        KCOMPAT_KB: '',
+        KCOMPAT_CACHE_DIR: join(scratch, 'cache'),
+        ...env,
+      },
       timeout: 30_000,
     });
     return {

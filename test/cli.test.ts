@@ -1,11 +1,10 @@
 // Spawns the real kcompat command (the built dist/) and checks its output and exit codes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { entryYaml } from './kb-fixtures.js';
 import { BIN, cliHarness, ROOT, type Run } from './cli-harness.js';

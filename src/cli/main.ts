@@ -101,7 +101,7 @@ async function loadKb(dirs: readonly string[]): Promise<KnowledgeBase> {
   // The common case, the built-in entries alone, comes from the build's cache without loading
   // the YAML parser and the schema library.
   if (dirs.length === 0 && !process.env.KCOMPAT_KB) {
-    const cached = (await import('../kb/builtin-cache.js')).builtinKnowledgeBase();
+    const cached = (await import('../kb/entry-cache.js')).builtinKnowledgeBase();
     if (cached) return cached;
   }
   const { formatProblem, KbLoadError, loadKnowledgeBase, userKbDirs } =

@@ -202,6 +202,38 @@ class LineClaims {
   }
 }
 
+interface Searches {
+  refs: SignatureRef[];
+  prefilter: Prefilter;
+  rawFilter: LiteralSet | null;
+}
+
+/**
+ * The literal searches of a knowledge base, built once per knowledge base and options: they cost
+ * time in the number of signatures, and `kb test` or an evaluation scans thousands of short texts
+ * with the same knowledge base. They hold no state between scans.
+ */
+const searchCache = new WeakMap<KnowledgeBase, Map<string, Searches>>();
+
+function searchesFor(kb: KnowledgeBase, prefilter: boolean, verifier: boolean): Searches {
+  const key = `${prefilter}:${verifier}`;
+  let byOptions = searchCache.get(kb);
+  if (!byOptions) searchCache.set(kb, (byOptions = new Map()));
+  let searches = byOptions.get(key);
+  if (!searches) {
+    const refs = kb.issues.flatMap((issue, index) =>
+      issue.signatures.map((signature, order) => ({ issue: index, order, signature })),
+    );
+    searches = {
+      refs,
+      prefilter: new Prefilter(refs, prefilter),
+      rawFilter: prefilter ? rawLiterals(refs, verifier) : null,
+    };
+    byOptions.set(key, searches);
+  }
+  return searches;
+}
+
 interface VerifierLogSpan {
   parsed: ParsedVerifierLog & { input: string };
   first: number;
@@ -234,7 +266,6 @@ function nearestLog(
 }
 
 export class LogScanner {
-  private readonly refs: SignatureRef[];
   private readonly prefilter: Prefilter;
   private readonly maxMatches: number;
   private readonly evidence = new Map<number, IssueEvidence>();
@@ -263,12 +294,11 @@ export class LogScanner {
     private readonly options: ScanOptions = {},
   ) {
     this.maxMatches = options.maxMatchesPerFinding ?? 5;
-    this.refs = kb.issues.flatMap((issue, index) =>
-      issue.signatures.map((signature, order) => ({ issue: index, order, signature })),
-    );
-    this.prefilter = new Prefilter(this.refs, options.prefilter !== false);
-    this.rawFilter =
-      options.prefilter === false ? null : rawLiterals(this.refs, Boolean(options.verifierLogs));
+    ({ prefilter: this.prefilter, rawFilter: this.rawFilter } = searchesFor(
+      kb,
+      options.prefilter !== false,
+      Boolean(options.verifierLogs),
+    ));
   }
 
   beginInput(name: string): void {

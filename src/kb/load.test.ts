@@ -1,7 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { entryYaml } from '../../test/kb-fixtures.js';
@@ -263,4 +271,39 @@ test('conditions that name a fact the probe does not collect are refused, with f
     // Without a registry (a facts file from elsewhere, the pure core), names are not checked.
     assert.doesNotThrow(() => loadKnowledgeBase([dir], { includeBuiltin: false }));
   });
+});
+
+test("an operator's directory is cached after a clean load and reloaded from YAML when a file changes", () => {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'kcompat-cache-'));
+  const saved = process.env.KCOMPAT_CACHE_DIR;
+  process.env.KCOMPAT_CACHE_DIR = cacheDir;
+  try {
+    withDir({ 'mine.yaml': entryYaml('mine', 'my error') }, (dir) => {
+      const first = loadKnowledgeBase([dir], { includeBuiltin: false });
+      const [cacheFile] = readdirSync(cacheDir);
+      assert.ok(cacheFile, 'a cache was written');
+      // The cache is what the next load reads: a title changed in it shows.
+      const path = join(cacheDir, cacheFile!);
+      writeFileSync(path, readFileSync(path, 'utf8').replace('mine title', 'cached title'));
+      const second = loadKnowledgeBase([dir], { includeBuiltin: false });
+      assert.equal(second.byId.get('mine')!.title, 'cached title');
+      assert.ok(second.byId.get('mine')!.signatures[0]!.regex.test('my error'));
+      assert.equal(first.byId.get('mine')!.title, 'mine title');
+      // A changed file makes the cache stale: the YAML is read again.
+      writeFileSync(join(dir, 'mine.yaml'), entryYaml('mine', 'my other error'));
+      const third = loadKnowledgeBase([dir], { includeBuiltin: false });
+      assert.equal(third.byId.get('mine')!.title, 'mine title');
+      assert.ok(third.byId.get('mine')!.signatures[0]!.regex.test('my other error'));
+      // lint never reads a cache.
+      writeFileSync(path, readFileSync(path, 'utf8').replace(/mine title/g, 'cached title'));
+      assert.equal(
+        loadKnowledgeBase([dir], { includeBuiltin: false, useCache: false }).byId.get('mine')!.title,
+        'mine title',
+      );
+    });
+  } finally {
+    if (saved === undefined) delete process.env.KCOMPAT_CACHE_DIR;
+    else process.env.KCOMPAT_CACHE_DIR = saved;
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
 });

@@ -7,20 +7,19 @@ import { compileSignatureRegExp } from '../core/linear-regex.js';
 import {
   BUILTIN_CACHE,
   BUILTIN_KB_DIR,
-  builtinFiles,
-  readBuiltinCache,
-  type BuiltinCache,
-} from './builtin-cache.js';
-import { readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+  readEntryCache,
+  userCachePath,
+  writeEntryCache,
+} from './entry-cache.js';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { readBoundedSync } from '../io/bounded-read.js';
 import { basename, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
-import { KnownIssueSchema, type KnownIssue, type Signature } from './schema.js';
+import { KnownIssueSchema, type Signature } from './schema.js';
 import { componentVersionKey } from '../core/facts.js';
 import { parseRange } from '../core/versions.js';
 
-export { BUILTIN_KB_DIR } from './builtin-cache.js';
+export { BUILTIN_KB_DIR } from './entry-cache.js';
 
 /** Flow collections ([...], {...}) nested deeper than this are refused before parsing. */
 const MAX_FLOW_NESTING = 64;
@@ -34,27 +33,8 @@ export interface KbProblem {
   message: string;
 }
 
-export interface CompiledSignature extends Signature {
-  regex: RegExp;
-  startRegex?: RegExp;
-  excludeRegex?: RegExp;
-  /** The sources the regexes were built from (case folded for ignoreCase), for the build's cache. */
-  compiled: { pattern: string; start?: string; exclude?: string };
-  /** Strings one of which every match contains (lower-cased for ignoreCase), or null: the prefilter. */
-  literals: string[] | null;
-}
-
-export interface LoadedIssue extends Omit<KnownIssue, 'signatures'> {
-  signatures: CompiledSignature[];
-  /** Where the entry came from, for messages. */
-  file: string;
-  builtin: boolean;
-}
-
-export interface KnowledgeBase {
-  issues: LoadedIssue[];
-  byId: Map<string, LoadedIssue>;
-}
+import type { CompiledSignature, KnowledgeBase, LoadedIssue } from './types.js';
+export type { CompiledSignature, KnowledgeBase, LoadedIssue } from './types.js';
 
 export class KbLoadError extends Error {
   constructor(readonly problems: KbProblem[]) {
@@ -236,17 +216,24 @@ export function loadKnowledgeBase(
     return true;
   });
   for (const { dir, builtin } of dirs) {
-    const cached = builtin && useCache ? readBuiltinCache(BUILTIN_KB_DIR) : undefined;
+    // A directory loaded before comes from its cache (src/kb/entry-cache.ts); lint never uses it.
+    const cacheFile = !useCache ? null : builtin ? BUILTIN_CACHE : userCachePath(realDir(dir));
+    const cached = cacheFile ? readEntryCache(cacheFile, dir, builtin) : undefined;
     if (cached) {
       issues.push(...cached);
       continue;
     }
+    const before = problems.length;
+    const loaded: LoadedIssue[] = [];
     for (const file of listEntryFiles(dir, problems)) {
       const yamlText = readEntry(file, problems);
       if (yamlText === undefined) continue;
       const issue = parseKnownIssue(yamlText, file, problems, builtin, factKeys);
-      if (issue) issues.push(issue);
+      if (issue) loaded.push(issue);
     }
+    issues.push(...loaded);
+    if (cacheFile && !builtin && problems.length === before)
+      writeEntryCache(cacheFile, dir, loaded, false);
   }
   const byId = new Map<string, LoadedIssue>();
   for (const issue of issues) {
@@ -268,22 +255,15 @@ export function loadKnowledgeBase(
   return { issues: [...byId.values()], byId };
 }
 
-/** Writes dist/kb-cache.json from kb/ (the build calls this; src/kb/builtin-cache.ts reads it). */
+/** Writes dist/kb-cache.json from kb/ (the build calls this; src/kb/entry-cache.ts reads it). */
 export function writeBuiltinCache(factKeys?: ReadonlySet<string>): void {
   const kb = loadKnowledgeBase([], {
     includeBuiltin: true,
     useCache: false,
     ...(factKeys ? { factKeys } : {}),
   });
-  const cache: BuiltinCache = {
-    files: builtinFiles(),
-    issues: kb.issues.map((issue) => ({
-      ...issue,
-      file: basename(issue.file),
-      signatures: issue.signatures.map(({ regex: _regex, startRegex: _start, ...rest }) => rest),
-    })),
-  };
-  writeFileSync(BUILTIN_CACHE, JSON.stringify(cache));
+  if (!writeEntryCache(BUILTIN_CACHE, BUILTIN_KB_DIR, kb.issues, true))
+    throw new Error(`cannot write ${BUILTIN_CACHE}`);
 }
 
 /** User KB directories from --kb flags and the KCOMPAT_KB variable (colon-separated). */

@@ -155,7 +155,6 @@ export class VerifierLogParser {
   private sawStart = false;
   private sawEnd = false;
   private omitted = false;
-  private inWrapper = false;
   private sawWrapper = false;
   private limitMessage: { text: string; line: number } | null = null;
 
@@ -188,13 +187,11 @@ export class VerifierLogParser {
     this.readLoaderLines(line);
     const begin = BEGIN_LOG.exec(line);
     if (begin) {
-      this.inWrapper = true;
       this.sawWrapper = true;
       if (begin[1]) this.program = begin[1];
       return;
     }
     if (END_LOG.test(line)) {
-      this.inWrapper = false;
       return;
     }
     if (OMITTED.test(line)) this.omitted = true;
