@@ -1,4 +1,5 @@
 // npm run bench: every benchmark in bench/, printed as medians and ratios against its peer.
+import { benchKbScale, printKbScale } from './kb-scale.bench.js';
 import { benchLinear, printLinear } from './linear.bench.js';
 import { benchProbe } from './probe.bench.js';
 import { benchVerifier } from './verifier.bench.js';
@@ -44,3 +45,6 @@ printWhy(benchWhy());
 
 console.log('');
 printLinear(benchLinear());
+
+console.log('');
+printKbScale(benchKbScale());

@@ -9,8 +9,8 @@ import { loadKnowledgeBase } from '../src/kb/load.js';
 import { generateMixedLog, PLANTED } from './mixed-log.js';
 import { peerPatterns } from './peer-patterns.js';
 
-const BIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-const DIR = fileURLToPath(new URL('../.bench/', import.meta.url));
+export const BIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+export const DIR = fileURLToPath(new URL('../.bench/', import.meta.url));
 const SIZE_MB = Number(process.env.BENCH_WHY_MB ?? 1024);
 /** GNU grep on the same file by default; BENCH_GREP_MB runs it on a smaller log instead. */
 const GREP_MB = Number(process.env.BENCH_GREP_MB ?? SIZE_MB);
@@ -22,7 +22,11 @@ interface Timing {
   stdout: string;
 }
 
-function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Timing {
+export function timed(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Timing {
   const result = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
@@ -42,11 +46,11 @@ function wall(command: string, args: string[]): number {
   return performance.now() - started;
 }
 
-const median = (values: number[]) =>
+export const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** A synthetic knowledge base of `count` entries (each with a distinct literal) in a directory. */
-function writeSyntheticKb(dir: string, count: number): void {
+export function writeSyntheticKb(dir: string, count: number): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (let i = 0; i < count; i++) {

@@ -5,12 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireCommand, requireRootSandbox } from './require.js';
 import { kcompatFromPipeline } from './cli-harness.js';
+import { entryYaml } from './kb-fixtures.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'dist', 'cli', 'main.js');
@@ -217,6 +218,27 @@ test('SIGINT or SIGTERM in the middle of a scan: it ends at once with the signal
     assert.ok(killedBy(result, signal), JSON.stringify(result));
     assert.ok(performance.now() - sent < 1000, 'ends promptly');
   }
+});
+
+test("SIGTERM while an operator's regex works through 1 MiB lines: the process ends at once", async () => {
+  const kbDir = join(scratch, 'slow-kb');
+  mkdirSync(kbDir);
+  writeFileSync(join(kbDir, 'spaces.yaml'), entryYaml('spaces', 'error:\\s+; R'));
+  const child = spawn(process.execPath, [BIN, 'why', '--no-probe', '--kb', kbDir, '-'], {
+    stdio: ['pipe', 'ignore', 'pipe'],
+    env: { ...process.env, KCOMPAT_CACHE: 'off' },
+  });
+  const end = endsOf(child);
+  const line = `error:${' '.repeat((1 << 20) - 10)}\n`;
+  const feeder = setInterval(() => child.stdin.write(line), 20);
+  child.stdin.on('error', () => {});
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const sent = performance.now();
+  child.kill('SIGTERM');
+  const result = await end;
+  clearInterval(feeder);
+  assert.ok(killedBy(result, 'SIGTERM'), JSON.stringify(result));
+  assert.ok(performance.now() - sent < 1000, 'ends promptly');
 });
 
 test('SIGINT while the progress line shows on a terminal: the line is cleared, exit 130', async (t) => {
