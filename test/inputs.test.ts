@@ -354,3 +354,13 @@ test('--kernel values that are not a kernel release are refused in one line, not
   ])
     assert.ok([0, 1].includes(kcompat(['check', '--no-probe', '--kernel', value]).status!), value);
 });
+
+test('usage errors are one line: a bad option value, an unknown option, an unknown command', () => {
+  assertUsageError(kcompat(['why', '--format', 'bogus', '-'], 'x'), /argument 'bogus' is invalid/);
+  assertUsageError(kcompat(['why', '--nope', '-'], 'x'), /unknown option '--nope'/);
+  assertUsageError(
+    kcompat(['bogus']),
+    /unknown command "bogus"; the commands are why, check, probe, verifier, kb/,
+  );
+  assertUsageError(kcompat(['kb', 'nope']), /unknown command 'nope'/);
+});

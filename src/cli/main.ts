@@ -280,8 +280,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
       'Why did a container runtime or eBPF program fail here, and which known kernel/runtime incompatibilities does this host hit?',
     )
     .version(VERSION)
-    .showHelpAfterError('(run kcompat help for usage)')
-    .exitOverride();
+    .exitOverride()
+    // Usage errors are one line, like every other error: "kcompat: <what> (kcompat help ...)".
+    .configureOutput({
+      outputError: (message, write) =>
+        write(
+          `kcompat: ${printable(message.replace(/^error: /, '').trim())} (kcompat help shows the usage)\n`,
+        ),
+    });
 
   addOutputOptions(addFactOptions(program.command('why')))
     .description('diagnose error text or whole logs (files, - for standard input, .gz)')
@@ -555,6 +561,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram((code) => {
     exitCode = code;
   });
+  // `check` is the default command and takes no arguments: a first word that names no command
+  // is an unknown command, not "too many arguments for 'check'".
+  const commands = program.commands.map((command) => command.name());
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith('-') && ![...commands, 'help'].includes(first)) {
+    process.stderr.write(
+      `kcompat: unknown command ${JSON.stringify(printable(first))}; the commands are ${commands.join(', ')} (kcompat help shows the usage)\n`,
+    );
+    return EXIT_USAGE;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
