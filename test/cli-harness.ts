@@ -81,3 +81,17 @@ export function kcompatFromPipeline(scratch: string, pipeline: string, args: str
   });
   return { run, rssMiB: Number(readFileSync(rssFile, 'utf8')) / 1024 };
 }
+
+/**
+ * The peak RSS of a run that reads one short line: what loading kcompat and its knowledge base
+ * costs. Memory tests bound what an input adds to it, so they hold as the knowledge base grows.
+ */
+export function baselineRssMiB(scratch: string): number {
+  return kcompatFromPipeline(scratch, "printf 'kubelet started\\n'", [
+    'why',
+    '--no-probe',
+    '--format',
+    'json',
+    '-',
+  ]).rssMiB;
+}

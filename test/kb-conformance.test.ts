@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { BUILTIN_KB_DIR, loadKnowledgeBase } from '../src/kb/load.js';
 import { runConformance } from '../src/kb/conformance.js';
+import { errnoSpellingFailures } from '../src/kb/errno-spellings.js';
 import { DESIGN_FAMILIES } from '../src/kb/schema.js';
 import { renderSchema, SCHEMA_PATH } from '../scripts/generate-schema.js';
 import { KB_DOCS_DIR, renderKbDocs } from '../scripts/generate-kb-docs.js';
@@ -67,6 +68,59 @@ test('every family of DESIGN.md has at least one entry', () => {
     DESIGN_FAMILIES.filter((family) => !families.has(family)),
     [],
   );
+});
+
+test('every family recognised from text has one general entry, with the family as its id', () => {
+  const withText = new Set(
+    kb.issues.filter((issue) => issue.signatures.length > 0).map((issue) => issue.family),
+  );
+  for (const family of withText) {
+    const general = kb.issues.filter(
+      (issue) => issue.family === family && issue.layer === 'general',
+    );
+    assert.deepEqual(
+      general.map((issue) => issue.id),
+      [family],
+      `family ${family}: its general entry (layer: general, id ${family})`,
+    );
+  }
+});
+
+test('every near-miss says which family really explains it (or none)', () => {
+  const missing = kb.issues.flatMap((issue) =>
+    issue.nearMisses
+      .map((nearMiss, index) => ({ nearMiss, index }))
+      .filter(({ nearMiss }) => nearMiss.family === undefined)
+      .map(({ index }) => `${issue.id} near-miss #${index + 1}`),
+  );
+  assert.deepEqual(missing, []);
+});
+
+test('every signature that names an errno matches each spelling of it', () => {
+  assert.deepEqual(errnoSpellingFailures(kb), []);
+});
+
+test('each family has examples from at least three reports (different front ends or releases)', () => {
+  // Families the trackers hold fewer real reports for, each with the reason.
+  const FEWER: Record<string, string> = {
+    'kprobe-multi-unsupported':
+      'tools probe for kprobe.multi and fall back quietly (Tetragon, pwru, cilium/ebpf features), so few reports print the failure',
+    'bpf-bounded-loops-unsupported':
+      "bounded loops need a pre-5.3 kernel, which few reports of the last years run; the rest are the verifier's back-edge message quoted once per tool",
+    'tc-clsact-qdisc-missing':
+      'loaders create the clsact qdisc themselves (and fall back from TCX), so a missing qdisc reaches users only from tools without that step',
+  };
+  const sources = new Map<string, Set<string>>();
+  for (const issue of kb.issues)
+    for (const example of issue.examples) {
+      const set = sources.get(issue.family) ?? new Set<string>();
+      set.add(example.source.split('#')[0]!);
+      sources.set(issue.family, set);
+    }
+  const short = [...sources]
+    .filter(([family, set]) => set.size < 3 && !(family in FEWER))
+    .map(([family, set]) => `${family}: ${set.size}`);
+  assert.deepEqual(short, []);
 });
 
 test('no example text is repeated across entries', () => {

@@ -147,10 +147,11 @@ async function readFactsFile(path: string): Promise<Facts> {
 }
 
 /**
- * Facts in layers: the host (unless --no-probe, or --facts describes another host), then
- * --facts, then --kernel and --with, each overriding single facts of the layer below.
+ * Facts in layers (src/core/facts.ts, layerTextFacts): the host (unless --no-probe, or --facts
+ * describes another host) under what the user gives (--kernel, --with). `why` puts the facts its
+ * text states between the two; `check` merges them.
  */
-async function gatherFacts(options: CommonOptions): Promise<Facts> {
+async function gatherFacts(options: CommonOptions): Promise<{ host: Facts; explicit: Facts }> {
   const { componentFact, FactInputError, kernelFacts, mergeFacts, withoutKernelFacts } =
     await import('../core/facts.js');
   if (options.kernel !== undefined) {
@@ -158,24 +159,25 @@ async function gatherFacts(options: CommonOptions): Promise<Facts> {
     const problem = kernelReleaseProblem(options.kernel);
     if (problem) throw new UsageError(`--kernel ${JSON.stringify(options.kernel)}: ${problem}`);
   }
-  const layers: Facts[] = [];
+  const host: Facts[] = [];
   if (options.probe && !options.facts) {
     const { collectFacts } = await import('../host/collect.js');
-    layers.push(await collectFacts({ bpf: options.kernel === undefined }));
+    host.push(await collectFacts({ bpf: options.kernel === undefined }));
   }
-  if (options.facts) layers.push(await readFactsFile(options.facts));
+  if (options.facts) host.push(await readFactsFile(options.facts));
+  const explicit: Facts[] = [];
   if (options.kernel !== undefined) {
     // A planned kernel: what was read or probed about another kernel does not carry over.
-    layers.splice(0, layers.length, ...layers.map(withoutKernelFacts));
-    layers.push(kernelFacts(options.kernel, '--kernel'));
+    host.splice(0, host.length, ...host.map(withoutKernelFacts));
+    explicit.push(kernelFacts(options.kernel, '--kernel'));
   }
   try {
-    for (const spec of options.with) layers.push(componentFact(spec, '--with'));
+    for (const spec of options.with) explicit.push(componentFact(spec, '--with'));
   } catch (error) {
     if (error instanceof FactInputError) throw new UsageError(error.message);
     throw error;
   }
-  return mergeFacts(...layers);
+  return { host: mergeFacts(...host), explicit: mergeFacts(...explicit) };
 }
 
 /** Progress on standard error for long inputs, only on a terminal and never with JSON output. */
@@ -353,8 +355,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
         ? (await import('../verifier/catalogue-file.js')).loadCatalogue()
         : undefined;
       const code = await finish(
-        reportScan(scan, facts, kb, {
+        reportScan(scan, facts.host, kb, {
           toolVersion: VERSION,
+          explicitFacts: facts.explicit,
           ...(verifierCatalogue ? { verifierCatalogue } : {}),
         }),
         options,
@@ -368,8 +371,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (options: CommonOptions) => {
       const kb = await loadKb(options.kb);
       const { check } = await import('../core/diagnose.js');
+      const { mergeFacts } = await import('../core/facts.js');
+      const { host, explicit } = await gatherFacts(options);
       setExit(
-        await finish(check(await gatherFacts(options), kb, { toolVersion: VERSION }), options),
+        await finish(check(mergeFacts(host, explicit), kb, { toolVersion: VERSION }), options),
       );
     });
 

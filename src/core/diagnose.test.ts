@@ -7,7 +7,7 @@ import { hasActionableFindings } from './report.js';
 
 const versioned = entryYaml(
   'versioned',
-  'widget failed: (?<errno>No space left on device)',
+  'widget failed: {errno:ENOSPC}',
   `conditions:
   - component: widget
     affected: '>=1.14.0 <1.14.1'
@@ -19,7 +19,7 @@ ruledOutHint: something else fills the disk
 `,
   10,
 );
-const general = entryYaml('general', 'No space left on device');
+const general = entryYaml('general', '{errno:ENOSPC}');
 const harmless = entryYaml('harmless', 'optional probe failed', 'benign: true\n');
 
 const kb = kbFromYaml(versioned, general, harmless);
@@ -76,7 +76,7 @@ test('with no facts, the higher-priority (more specific) entry ranks first', () 
     ['versioned', 'general'],
   );
   const unprioritised = kbFromYaml(
-    entryYaml('versioned', 'widget failed: (?<errno>No space left on device)'),
+    entryYaml('versioned', 'widget failed: {errno:ENOSPC}'),
     general,
   );
   const ids = diagnose([{ name: 'log', text }], {}, unprioritised).findings.map((f) => f.id);
@@ -140,4 +140,117 @@ test('backport-heavy kernels make kernel ranges unknown', () => {
   const finding = run(facts).findings.find((f) => f.id === 'versioned')!;
   assert.equal(finding.verdict, 'likely');
   assert.match(finding.conditions[1]!.reason, /backports/);
+});
+
+/** A general entry: the mechanism, with two causes the facts can tell apart. */
+const mechanism = `id: map-create-eperm
+family: map-create-eperm
+layer: general
+title: map creation refused
+severity: error
+components: [kernel]
+summary: s
+explanation: e
+signatures:
+  - name: map-create
+    pattern: 'map create[^\\n]*?{errno:EPERM}'
+differential:
+  - cause: RLIMIT_MEMLOCK on an old kernel
+    when:
+      - kernel: '<5.11.0'
+        source: https://example.org/memlock
+    check: uname -r; ulimit -l
+    entry: memlock-old-kernel
+  - cause: missing privilege
+    when:
+      - fact: process.uid
+        notEquals: 0
+        source: https://example.org/uid
+    check: id -u
+fix: f
+references:
+  - url: https://example.org/mechanism
+    kind: docs
+examples:
+  - text: 'map create: operation not permitted'
+    source: https://example.org/report
+`;
+const memlock = `${entryYaml(
+  'memlock-old-kernel',
+  'map create[^\\n]*?{errno:EPERM}',
+  `conditions:
+  - kernel: '<5.11.0'
+    source: https://example.org/memlock
+`,
+)}`.replace('family: memlock-old-kernel', 'family: map-create-eperm');
+const summary = entryYaml('summary-line', 'failed to load object').replace(
+  '    priority: 0',
+  '    priority: 50\n    role: consequence',
+);
+const rankingKb = kbFromYaml(mechanism, memlock, summary);
+const rank = (input: string, facts = {}) =>
+  diagnose([{ name: 'log', text: input }], facts, rankingKb).findings;
+
+test('a specific entry whose conditions are unknown ranks above the general one; the general finding gives the differential', () => {
+  const findings = rank('map create: EPERM');
+  assert.deepEqual(
+    findings.map((finding) => [finding.id, finding.layer, finding.verdict]),
+    [
+      ['memlock-old-kernel', 'specific', 'likely'],
+      ['map-create-eperm', 'general', 'likely'],
+    ],
+  );
+  const general = findings[1]!;
+  assert.deepEqual(
+    general.differential?.map((cause) => [cause.cause, cause.result, cause.check]),
+    [
+      ['RLIMIT_MEMLOCK on an old kernel', 'undecided', 'uname -r; ulimit -l'],
+      ['missing privilege', 'undecided', 'id -u'],
+    ],
+  );
+  assert.match(general.reasoning, /leave 2 of its 2 causes/);
+});
+
+test('facts settle a shared line: the specific entry they rule out drops, and the general one names the cause left', () => {
+  const facts = mergeFacts(kernelFacts('6.1.58', '--kernel'), {
+    'process.uid': { value: 1000, source: 'probe' },
+  });
+  const findings = rank('map create: operation not permitted', facts);
+  assert.deepEqual(
+    findings.map((finding) => [finding.id, finding.verdict]),
+    [
+      ['map-create-eperm', 'confirmed'],
+      ['memlock-old-kernel', 'ruled-out'],
+    ],
+  );
+  assert.deepEqual(
+    findings[0]!.differential?.map((cause) => cause.result),
+    ['excluded', 'fits'],
+  );
+  assert.match(findings[0]!.reasoning, /one cause: missing privilege/);
+});
+
+test('a root-cause line ranks above a line that only reports its consequence, whatever its priority', () => {
+  const findings = rank('failed to load object\nmap create: errno=1');
+  assert.equal(findings[0]!.id, 'memlock-old-kernel');
+  assert.equal(findings.at(-1)!.id, 'summary-line');
+});
+
+test('check: an entry about a missing capability is information where nothing that needs it is installed', () => {
+  const missing = entryYaml(
+    'no-multi',
+    'multi attach failed',
+    `usedBy: [tracer]
+conditions:
+  - kernel: '<5.18.0'
+    source: https://example.org/multi
+`,
+  );
+  const capabilityKb = kbFromYaml(missing);
+  const old = kernelFacts('5.15.0', '--kernel');
+  const without = check(mergeFacts(old, componentFact('tracer@none', '--with')), capabilityKb);
+  assert.equal(without.findings[0]!.severity, 'info');
+  assert.match(without.findings[0]!.reasoning, /none of tracer is installed/);
+  const withTracer = check(mergeFacts(old, componentFact('tracer@1.4.0', '--with')), capabilityKb);
+  assert.equal(withTracer.findings[0]!.severity, 'error');
 });

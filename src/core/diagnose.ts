@@ -5,11 +5,12 @@ import type { KnowledgeBase, LoadedIssue } from '../kb/load.js';
 import { SEVERITIES } from '../kb/severity.js';
 import { evaluateCondition } from './conditions.js';
 import { compareText } from './versions.js';
-import type { Facts } from './facts.js';
+import { componentVersionKey, isKnown, layerTextFacts, type Facts } from './facts.js';
 import {
   REPORT_SCHEMA_VERSION,
   VERDICTS,
   type CheckedCondition,
+  type DifferentialCause,
   type Finding,
   type Match,
   type Report,
@@ -26,6 +27,11 @@ export interface TextInput {
 
 export interface DiagnoseOptions extends Omit<ScanOptions, 'verifierLogs'> {
   toolVersion?: string;
+  /**
+   * Facts the user gave on the command line (--kernel, --with): they win over what the text
+   * states, which wins over the host facts passed as `facts`.
+   */
+  explicitFacts?: Facts;
   /** With the verifier-message catalogue, findings whose input carries a verifier log explain it. */
   verifierCatalogue?: readonly CatalogueEntry[];
 }
@@ -55,15 +61,17 @@ export function diagnose(
 /** The Report of a finished scan (streamed by the CLI, or from diagnose()). */
 export function reportScan(
   scan: ScanResult,
-  facts: Facts,
+  hostFacts: Facts,
   kb: KnowledgeBase,
   options: DiagnoseOptions = {},
 ): Report {
+  const { facts, conflicts } = layerTextFacts(hostFacts, scan.textFacts, options.explicitFacts);
   const findings = scan.evidence.map((evidence) => {
     const conditions = evidence.issue.conditions.map((condition) =>
       evaluateCondition(condition, facts),
     );
-    const verdict = textVerdict(evidence.issue, conditions);
+    const differential = evaluateDifferential(evidence.issue, facts);
+    const verdict = textVerdict(evidence.issue, conditions, differential);
     const shown: Match[] = evidence.shown.map((match) => ({
       input: match.input,
       line: match.line,
@@ -73,6 +81,10 @@ export function reportScan(
       ...(match.timestamp ? { timestamp: match.timestamp } : {}),
     }));
     const finding = buildFinding(evidence.issue, verdict, conditions, shown, evidence.occurrences);
+    if (differential) {
+      finding.differential = differential;
+      finding.reasoning = explainDifferential(verdict, conditions, differential, finding.reasoning);
+    }
     if (evidence.firstSeen) finding.firstSeen = evidence.firstSeen;
     if (evidence.lastSeen) finding.lastSeen = evidence.lastSeen;
     if (evidence.verifierLog && options.verifierCatalogue)
@@ -82,23 +94,15 @@ export function reportScan(
         evidence.verifierLog.input,
       );
     if (verdict === 'benign') finding.realCauseHints = evidence.realCauseHints;
-    return { finding, priority: evidence.priority, first: evidence.first.sequence };
+    return {
+      finding,
+      priority: evidence.priority,
+      cause: evidence.cause,
+      first: evidence.first.sequence,
+    };
   });
-
-  // Findings that explain the failure come first, then ruled-out ones, then harmless lines.
-  // Within a tier: the entry whose text is more specific (signature priority) first; then the
-  // better verdict; then the entry with more conditions proven, so that of two entries matching
-  // the same text the one whose facts are shown to hold (a kernel in a regression's range)
-  // comes before the general one that holds everywhere.
-  findings.sort(
-    (a, b) =>
-      verdictTier(a.finding.verdict) - verdictTier(b.finding.verdict) ||
-      b.priority - a.priority ||
-      VERDICTS.indexOf(a.finding.verdict) - VERDICTS.indexOf(b.finding.verdict) ||
-      provenConditions(b.finding) - provenConditions(a.finding) ||
-      rankFinding(a.finding) - rankFinding(b.finding) ||
-      a.first - b.first,
-  );
+  yieldToConditional(findings.map(({ finding }) => finding));
+  findings.sort(rankFindings);
   const ranked = findings.map(({ finding }) => finding);
   // A harmless line is never the answer: say what the real failure is, ranked above or nearby.
   for (const finding of ranked)
@@ -113,6 +117,7 @@ export function reportScan(
     inputs: scan.inputs,
     findings: ranked,
     issuesChecked: kb.issues.length,
+    ...(conflicts.length > 0 ? { factConflicts: conflicts } : {}),
   };
 }
 
@@ -124,7 +129,14 @@ export function check(facts: Facts, kb: KnowledgeBase, options: DiagnoseOptions 
     if (issue.benign || issue.conditions.length === 0) continue;
     const conditions = issue.conditions.map((condition) => evaluateCondition(condition, facts));
     if (conditions.every((condition) => condition.result === 'true')) {
-      findings.push(buildFinding(issue, 'at-risk', conditions, [], 0));
+      const finding = buildFinding(issue, 'at-risk', conditions, [], 0);
+      const users = usersPresent(issue, facts);
+      if (users !== null && users.length === 0) {
+        // A missing kernel capability only matters where something needs it.
+        finding.severity = 'info';
+        finding.reasoning += ` Nothing on this host is known to need it: none of ${issue.usedBy.join(', ')} is installed, so this is information, not a risk.`;
+      }
+      findings.push(finding);
     } else if (!conditions.some((condition) => condition.result === 'false')) {
       const unknownFacts = conditions
         .filter((condition) => condition.result === 'unknown')
@@ -145,11 +157,125 @@ export function check(facts: Facts, kb: KnowledgeBase, options: DiagnoseOptions 
   };
 }
 
-function textVerdict(issue: LoadedIssue, conditions: readonly CheckedCondition[]): Verdict {
+/**
+ * For an entry with usedBy: the components among them installed here, or null when the entry
+ * names none. A component whose version is unknown is not counted as installed.
+ */
+function usersPresent(issue: LoadedIssue, facts: Facts): string[] | null {
+  if (issue.usedBy.length === 0) return null;
+  return issue.usedBy.filter((component) => {
+    const fact = facts[componentVersionKey(component)];
+    return isKnown(fact) && fact.value !== null && fact.value !== false;
+  });
+}
+
+/**
+ * The verdict of an entry whose text matched. A general entry recognises a mechanism, not a
+ * cause: it is likely at best, confirmed only when the facts leave exactly one cause of its
+ * differential; an entry with conditions is confirmed when they all hold; one without conditions
+ * (the text alone proves it) is confirmed.
+ */
+function textVerdict(
+  issue: LoadedIssue,
+  conditions: readonly CheckedCondition[],
+  differential: readonly DifferentialCause[] | undefined,
+): Verdict {
   if (issue.benign) return 'benign';
   if (conditions.some((condition) => condition.result === 'false')) return 'ruled-out';
-  if (conditions.every((condition) => condition.result === 'true')) return 'confirmed';
-  return 'likely';
+  if (!conditions.every((condition) => condition.result === 'true')) return 'likely';
+  if (issue.layer === 'general') {
+    const left = (differential ?? []).filter((cause) => cause.result !== 'excluded');
+    return left.length === 1 && left[0]!.result === 'fits' ? 'confirmed' : 'likely';
+  }
+  return 'confirmed';
+}
+
+/** Each cause of a general entry's differential, with its conditions evaluated over the facts. */
+function evaluateDifferential(issue: LoadedIssue, facts: Facts): DifferentialCause[] | undefined {
+  if (issue.layer !== 'general' || issue.differential.length === 0) return undefined;
+  return issue.differential.map((cause) => {
+    const conditions = cause.when.map((condition) => evaluateCondition(condition, facts));
+    const result = conditions.some((condition) => condition.result === 'false')
+      ? 'excluded'
+      : conditions.length > 0 && conditions.every((condition) => condition.result === 'true')
+        ? 'fits'
+        : 'undecided';
+    return {
+      cause: cause.cause,
+      result,
+      conditions,
+      check: cause.check,
+      ...(cause.entry ? { entry: cause.entry } : {}),
+      ...(cause.source ? { source: cause.source } : {}),
+    };
+  });
+}
+
+interface RankedFinding {
+  finding: Finding;
+  /** The highest priority among the signatures that matched. */
+  priority: number;
+  /** Some match was a cause line (not only lines reporting a consequence). */
+  cause: boolean;
+  first: number;
+}
+
+/**
+ * Best first. The rules, in order:
+ * 1. Findings that explain the failure (confirmed, likely) before ruled-out ones, and harmless
+ *    (benign) lines last: a harmless line never outranks a real error.
+ * 2. A root-cause line (an operation and its errno) before lines that only report its
+ *    consequence ("failed to load object", "exit status 1").
+ * 3. A specific entry (a release, a regression, one cause), whose conditions hold or are
+ *    unknown, before the general entry of a mechanism: a cause says more than a mechanism. (An
+ *    entry without conditions that shares its line with one whose facts are unknown is likely,
+ *    not confirmed: yieldToConditional.)
+ * 4. More conditions proven by the facts first: a shared line (EPERM on map create) is settled by
+ *    facts where they exist...
+ * 5. ...and by the signature's priority (the entry's prior: how often that cause is the one)
+ *    where they do not.
+ * 6. Then the better verdict, the higher severity, and the earlier match.
+ */
+function rankFindings(a: RankedFinding, b: RankedFinding): number {
+  return (
+    verdictTier(a.finding.verdict) - verdictTier(b.finding.verdict) ||
+    Number(b.cause) - Number(a.cause) ||
+    specificity(b.finding) - specificity(a.finding) ||
+    provenConditions(b.finding) - provenConditions(a.finding) ||
+    b.priority - a.priority ||
+    VERDICTS.indexOf(a.finding.verdict) - VERDICTS.indexOf(b.finding.verdict) ||
+    rankFinding(a.finding) - rankFinding(b.finding) ||
+    a.first - b.first
+  );
+}
+
+/** 1: a specific entry (one cause); 0: a general entry (a mechanism). */
+function specificity(finding: Finding): number {
+  return finding.layer === 'general' ? 0 : 1;
+}
+
+/**
+ * An entry with no conditions is confirmed by its text alone; but where an entry that depends on
+ * facts, not ruled out by them, explains the same line, the text does not settle which of the two
+ * it is: the unconditional one is likely, not confirmed over the conditional one.
+ */
+function yieldToConditional(findings: readonly Finding[]): void {
+  const lines = (finding: Finding) =>
+    new Set(finding.matches.map((match) => `${match.input}\0${match.line}`));
+  const conditional = findings.filter(
+    (finding) =>
+      finding.layer === 'specific' &&
+      finding.conditions.length > 0 &&
+      (finding.verdict === 'likely' || finding.verdict === 'confirmed'),
+  );
+  for (const finding of findings) {
+    if (finding.verdict !== 'confirmed' || finding.conditions.length > 0) continue;
+    const own = lines(finding);
+    const rival = conditional.find((other) => [...lines(other)].some((line) => own.has(line)));
+    if (!rival) continue;
+    finding.verdict = 'likely';
+    finding.reasoning = `The text matches, but ${rival.id} explains the same line and depends on facts that are not all known: which of the two it is, those facts decide.`;
+  }
 }
 
 function verdictTier(verdict: Verdict): number {
@@ -176,6 +302,7 @@ function buildFinding(
     id: issue.id,
     family: issue.family,
     title: issue.title,
+    layer: issue.layer,
     verdict,
     severity: issue.severity,
     summary: issue.summary,
@@ -191,6 +318,25 @@ function buildFinding(
     unverified: issue.unverified,
     ...(verdict === 'ruled-out' && issue.ruledOutHint ? { ruledOutHint: issue.ruledOutHint } : {}),
   };
+}
+
+/** A general finding's reasoning: the mechanism is known; which causes the facts leave. */
+function explainDifferential(
+  verdict: Verdict,
+  conditions: readonly CheckedCondition[],
+  differential: readonly DifferentialCause[],
+  reasoning: string,
+): string {
+  if (verdict === 'ruled-out') return reasoning;
+  const left = differential.filter((cause) => cause.result !== 'excluded');
+  const fitting = left.filter((cause) => cause.result === 'fits');
+  const unknownConditions = conditions.some((condition) => condition.result === 'unknown');
+  const prefix = unknownConditions ? `${reasoning} ` : 'The text shows the mechanism. ';
+  if (verdict === 'confirmed' && fitting.length === 1)
+    return `${prefix}The facts leave one cause: ${fitting[0]!.cause}.`;
+  if (left.length === 0)
+    return `${prefix}The facts exclude every cause listed below; it may be one not listed yet.`;
+  return `${prefix}The facts leave ${left.length} of its ${differential.length} causes; each below with the command that decides it.`;
 }
 
 function explainVerdict(verdict: Verdict, conditions: readonly CheckedCondition[]): string {

@@ -45,16 +45,99 @@ for (const errno of TABLE) if (!byNumber.has(errno.number)) byNumber.set(errno.n
 const byMessage = new Map(TABLE.map((errno) => [errno.message.toLowerCase(), errno]));
 
 /**
- * Finds the errno a captured text stands for: a name ("ENOSPC"), a number as libbpf prints it
- * ("-22", "err=28"), or a strerror text in either case ("No space left on device").
+ * Finds the errno a captured text stands for, in any spelling a front end prints: a name
+ * ("ENOSPC", "-ENOSPC"), a strerror text in any case ("No space left on device"), or a number in
+ * its wrapping ("-22", "err=28", "errno 1", "os error 1", "[Errno 1]", "Os { code: 1", "(-22)").
  */
 export function lookupErrno(text: string): Errno | undefined {
   const trimmed = text.trim();
-  const named = byName.get(trimmed.toUpperCase());
+  const named = byName.get(trimmed.replace(/^-/, '').toUpperCase());
   if (named) return named;
-  const numeric = trimmed.match(/^-?(\d{1,4})$/);
-  if (numeric?.[1]) return byNumber.get(Number(numeric[1]));
-  return byMessage.get(trimmed.toLowerCase());
+  const byText = byMessage.get(trimmed.toLowerCase());
+  if (byText) return byText;
+  const numeric = /(\d{1,4})\D*$/.exec(trimmed);
+  return numeric?.[1] ? byNumber.get(Number(numeric[1])) : undefined;
+}
+
+/**
+ * A regex source (no capturing group) that matches each named errno in every spelling front ends
+ * print: the name (EPERM, -EPERM), the strerror text in any case (Go prints it lower-case, glibc
+ * capitalised), and the number where it is marked as an errno: errno 1, err=-1, code -1, ret=-22,
+ * os error 1 (Rust), [Errno 1] (Python), Os { code: 1 (Rust's Debug), (-22) (libbpf). A bare
+ * number is not an errno: "exit status 1" is not EPERM.
+ */
+export function errnoPattern(names: readonly string[]): string {
+  const errnos = names.map((name) => {
+    const errno = byName.get(name);
+    if (!errno) throw new Error(`unknown errno ${name}`);
+    return errno;
+  });
+  // One alternative per spelling, each covering every named errno: a handful of branches for
+  // the regex engine however many errnos a signature names.
+  const any = (items: readonly string[]) => {
+    const unique = [...new Set(items)];
+    return unique.length === 1 ? unique[0]! : `(?:${unique.join('|')})`;
+  };
+  const numbers = any(errnos.map((errno) => String(errno.number)));
+  return `(?:${[
+    `-?\\b${any(errnos.map((errno) => errno.name))}\\b`,
+    any(errnos.map((errno) => caseless(errno.message))),
+    `\\b[Ee]rr(?:no)?\\s?[=:]?\\s?-?${numbers}\\b`,
+    `\\b(?:[Ee]rror|[Cc]ode|ret(?:val)?|rc)\\s?[=:]?\\s?-${numbers}\\b`,
+    `\\b[Oo]s error ${numbers}\\b`,
+    `\\[Errno ${numbers}\\]`,
+    `Os \\{ code: ${numbers}\\b`,
+    `\\(-${numbers}\\)`,
+  ].join('|')})`;
+}
+
+/** Every spelling errnoPattern accepts, as literal text: the test of every signature feeds them. */
+export function errnoSpellings(name: string): string[] {
+  const errno = byName.get(name);
+  if (!errno) throw new Error(`unknown errno ${name}`);
+  const n = errno.number;
+  return [
+    name,
+    `-${name}`,
+    errno.message,
+    errno.message.toLowerCase(),
+    errno.message.toUpperCase(),
+    `errno ${n}`,
+    `errno=${n}`,
+    `errno: -${n}`,
+    `err=-${n}`,
+    `err -${n}`,
+    `error -${n}`,
+    `code -${n}`,
+    `ret=-${n}`,
+    `os error ${n}`,
+    `[Errno ${n}]`,
+    `Os { code: ${n}`,
+    `(-${n})`,
+  ];
+}
+
+/** A text matched in any letter case, without the i flag (the linear engine has none). */
+function caseless(text: string): string {
+  return text
+    .split('')
+    .map((char) => {
+      const lower = char.toLowerCase();
+      const upper = char.toUpperCase();
+      if (lower !== upper) return `[${lower}${upper}]`;
+      return /[\\^$.*+?()[\]{}|/]/.test(char) ? `\\${char}` : char;
+    })
+    .join('');
+}
+
+/** The names of every errno kcompat knows, for checks that a pattern spells one out. */
+export function errnoNames(): string[] {
+  return TABLE.map((errno) => errno.name);
+}
+
+/** Every errno's strerror text, for the same checks. */
+export function errnoMessages(): string[] {
+  return [...new Set(TABLE.map((errno) => errno.message))];
 }
 
 export function errnoByNumber(number: number): Errno | undefined {

@@ -87,3 +87,45 @@ export function componentFact(spec: string, source: string): Facts {
 export function mergeFacts(...layers: Facts[]): Facts {
   return Object.assign({}, ...layers) as Facts;
 }
+
+/** A fact the text states that differs from what the host kcompat runs on says. */
+export interface FactConflict {
+  key: string;
+  text: FactValue;
+  textSource: string;
+  host: FactValue;
+  hostSource: string;
+}
+
+/**
+ * The facts a diagnosis decides with, in one precedence, lowest first: the host kcompat runs on
+ * (probed, or a --facts file), then what the text states (it describes the machine where the
+ * error happened), then what the user gives on the command line (--kernel, --with). When the text
+ * names a kernel, the host's kernel and BPF facts describe another kernel and are dropped. Where
+ * the text contradicts the host, the conflict is returned so the report can say so.
+ */
+export function layerTextFacts(
+  host: Facts,
+  text: Facts,
+  explicit: Facts = {},
+): { facts: Facts; conflicts: FactConflict[] } {
+  const conflicts: FactConflict[] = [];
+  for (const [key, fact] of Object.entries(text)) {
+    const other = host[key];
+    if (
+      isKnown(fact) &&
+      isKnown(other) &&
+      JSON.stringify(fact.value) !== JSON.stringify(other.value) &&
+      !(key in explicit)
+    )
+      conflicts.push({
+        key,
+        text: fact.value,
+        textSource: fact.source,
+        host: other.value,
+        hostSource: other.source,
+      });
+  }
+  const base = 'kernel.release' in text ? withoutKernelFacts(host) : host;
+  return { facts: mergeFacts(base, text, explicit), conflicts };
+}

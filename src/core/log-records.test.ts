@@ -114,3 +114,10 @@ test('plain lines keep their text; a leading ISO, syslog or dmesg time, or logfm
   assert.equal(records[2]!.text.startsWith('[  12.345678] Lockdown'), true);
   assert.equal(records[5]!.text, '{not json');
 });
+
+test('a JSON record whose error sits one level down still gives it to the signatures', () => {
+  const records = read([
+    '{"timestamp":"2024-05-01T10:00:00Z","level":"error","msg":"task failed","data":{"error":"runc run failed: errno 524"}}',
+  ]);
+  assert.equal(records[0]!.text, 'task failed error="runc run failed: errno 524"');
+});

@@ -105,9 +105,19 @@ export class RecordReader {
       this.emit({ line: this.lineNumber, text: line });
       return;
     }
-    const details = DETAIL_KEYS.map((key) =>
-      typeof object[key] === 'string' ? ` ${key}="${object[key] as string}"` : '',
-    ).join('');
+    // The error may sit one level down ({"msg": ..., "data": {"error": ...}}, as Concourse and
+    // some structured loggers nest their fields).
+    const nested = Object.values(object).filter(
+      (value): value is Record<string, unknown> =>
+        value !== null && typeof value === 'object' && !Array.isArray(value),
+    );
+    const details = [object, ...nested]
+      .flatMap((fields) =>
+        DETAIL_KEYS.map((key) =>
+          typeof fields[key] === 'string' ? ` ${key}="${fields[key] as string}"` : '',
+        ),
+      )
+      .join('');
     this.emit({ line: this.lineNumber, text: `${message}${details}`, ...jsonTimestamp(object) });
   }
 

@@ -7,8 +7,11 @@ import type { CompiledSignature, KnowledgeBase, LoadedIssue } from '../kb/load.j
 import { looksLikeVerifierLine } from '../verifier/explain.js';
 import { VerifierLogParser, type ParsedVerifierLog } from '../verifier/parse.js';
 import { MAX_RECORD_CHARS, RecordReader, type LogRecord } from './log-records.js';
+import { TEXT_FACT_LITERALS, TextFactReader } from './text-facts.js';
+import type { Facts } from './facts.js';
 import type { InputNotes, InputSummary, Match } from './report.js';
 import { asciiLowerCase, LiteralSet, longestAsciiPiece } from './literal-set.js';
+import { rawPieces } from '../kb/literals.js';
 import { matchLine, matchWindow, unescapeLine, type SignatureMatch } from './scan.js';
 
 const MAX_REAL_CAUSE_HINTS = 3;
@@ -48,6 +51,8 @@ export interface IssueEvidence {
   firstSeen?: string;
   lastSeen?: string;
   priority: number;
+  /** Some match was a cause line (signature role cause), not only lines reporting a consequence. */
+  cause: boolean;
   /** Benign entries: error lines after the first match, the likelier real cause. */
   realCauseHints: Match[];
   /** The verifier log in the input of the first match, parsed (explained by reportScan). */
@@ -57,6 +62,8 @@ export interface IssueEvidence {
 export interface ScanResult {
   evidence: IssueEvidence[];
   inputs: InputSummary[];
+  /** Facts the text states (uname output, versions, sysctls), with "the text, line N" as source. */
+  textFacts: Facts;
 }
 
 interface SignatureRef {
@@ -139,15 +146,11 @@ class Prefilter {
  * such piece of three or more characters: then every line takes the full path.
  */
 function rawLiterals(refs: readonly SignatureRef[], verifier: boolean): LiteralSet | null {
-  const pieces: string[] = ['{"log":"', ' stdout P ', ' stderr P '];
+  const pieces: string[] = ['{"log":"', ' stdout P ', ' stderr P ', ...TEXT_FACT_LITERALS];
   for (const ref of refs) {
-    const literals = ref.signature.literals;
-    if (!literals) return null;
-    for (const literal of literals) {
-      const longest = longestAsciiPiece(literal, /["'\\\n]/);
-      if (longest.length < 3) return null;
-      pieces.push(longest);
-    }
+    const own = rawPieces(ref.signature.literals);
+    if (!own) return null;
+    pieces.push(...own);
   }
   // A verifier log: its first state line, its summary, or the loaders' wrappers around it.
   if (verifier)
@@ -269,6 +272,7 @@ export class LogScanner {
   private readonly prefilter: Prefilter;
   private readonly maxMatches: number;
   private readonly evidence = new Map<number, IssueEvidence>();
+  private readonly factReader = new TextFactReader();
   private readonly summaries: InputSummary[] = [];
   private sequence = 0;
   // Per input:
@@ -365,6 +369,7 @@ export class LogScanner {
       this.windows.size > 0 ||
       this.hintCollectors.length > 0 ||
       this.verifierTail > 0 ||
+      this.factReader.waiting ||
       this.reader!.busy
     );
   }
@@ -397,7 +402,11 @@ export class LogScanner {
   }
 
   finish(): ScanResult {
-    return { evidence: [...this.evidence.values()], inputs: this.summaries };
+    return {
+      evidence: [...this.evidence.values()],
+      inputs: this.summaries,
+      textFacts: this.factReader.facts(),
+    };
   }
 
   private onRecord(record: LogRecord): void {
@@ -406,6 +415,7 @@ export class LogScanner {
 
   private onLogicalLine(text: string, record: LogRecord): void {
     const index = this.logicalIndex++;
+    this.factReader.push(text, this.input, record.line);
     this.feedVerifier(text, record.line);
     for (const window of [...this.windows.values()]) this.extendWindow(window, text, record);
     let benignHere = false;
@@ -564,6 +574,7 @@ export class LogScanner {
         shown: [],
         first: inputMatch,
         priority: ref.signature.priority,
+        cause: false,
         realCauseHints: [],
         ...(timestamp ? { firstSeen: timestamp } : {}),
       };
@@ -573,6 +584,7 @@ export class LogScanner {
     } else if (!this.inputEvidence.includes(evidence)) this.inputEvidence.push(evidence);
     evidence.occurrences++;
     evidence.priority = Math.max(evidence.priority, ref.signature.priority);
+    if (ref.signature.role !== 'consequence') evidence.cause = true;
     if (timestamp) {
       evidence.firstSeen ??= timestamp;
       evidence.lastSeen = timestamp;

@@ -1,5 +1,5 @@
 // The one Report type every command produces and every formatter reads.
-import type { Facts } from './facts.js';
+import type { FactConflict, Facts } from './facts.js';
 import type { Severity } from '../kb/schema.js';
 import type { VerifierReport } from '../verifier/explain.js';
 
@@ -41,10 +41,25 @@ export interface Match {
   timestamp?: string;
 }
 
+/** One cause a general finding's mechanism can have, and what the facts say of it. */
+export interface DifferentialCause {
+  cause: string;
+  /** fits: its conditions hold; excluded: one fails; undecided: some are unknown (or it has none). */
+  result: 'fits' | 'excluded' | 'undecided';
+  conditions: CheckedCondition[];
+  /** The command (or file) that shows the deciding fact. */
+  check: string;
+  /** The specific entry for this cause, when there is one. */
+  entry?: string;
+  source?: string;
+}
+
 export interface Finding {
   id: string;
   family: string;
   title: string;
+  /** general: the family's mechanism, with the differential; specific: one cause. */
+  layer: 'general' | 'specific';
   verdict: Verdict;
   severity: Severity;
   summary: string;
@@ -65,6 +80,8 @@ export interface Finding {
   unverified: string[];
   /** When ruled out: what else the text can mean. */
   ruledOutHint?: string;
+  /** General findings: each cause the mechanism can have, with what the facts say of it. */
+  differential?: DifferentialCause[];
   /** For benign findings: error lines nearby that are the likelier real cause. */
   realCauseHints?: Match[];
   /** When the input carries a BPF verifier log: its explanation (as `kcompat verifier`). */
@@ -105,6 +122,11 @@ export interface Report {
   findings: Finding[];
   /** How many known issues were evaluated. */
   issuesChecked: number;
+  /**
+   * why: facts the text states that contradict the host kcompat ran on; the diagnosis decided
+   * with the text's (it describes the machine where the error happened).
+   */
+  factConflicts?: FactConflict[];
   /** check: issues no fact ruled out but some facts could not decide, with those facts. */
   undecided?: { id: string; title: string; unknownFacts: string[] }[];
 }

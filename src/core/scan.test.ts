@@ -29,7 +29,7 @@ test('double escaping (a JSON string inside a JSON string) is undone; CR line en
 });
 
 test('a multi-line signature matches raw and escaped forms alike', () => {
-  const pattern = 'begin `(?<body>[^`]*)`: (?<errno>No space left on device)';
+  const pattern = 'begin `(?<body>[^`]*)`: {errno:ENOSPC}';
   const start = "\n    start: 'begin `'";
   const raw = matchesOf(pattern, 'x\nbegin `0: one\n1: two\n`: No space left on device\ny', start);
   const escaped = matchesOf(
@@ -48,11 +48,11 @@ test('a multi-line signature matches raw and escaped forms alike', () => {
 
 test('errno captures are normalised from numbers and names', () => {
   const { matches } = matchesOf(
-    'failed \\((?<errno>-\\d+)\\) to create',
+    'failed {errno:EOPNOTSUPP} to create',
     "libbpf: object 'x': failed (-95) to create BPF token",
   );
   assert.equal(matches[0]!.captures.errno, 'EOPNOTSUPP');
-  assert.equal(matches[0]!.captures.errnoText, '-95');
+  assert.equal(matches[0]!.captures.errnoText, '(-95)');
 });
 
 test('a declared errno fills in when the text does not name one', () => {

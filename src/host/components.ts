@@ -26,6 +26,12 @@ export interface ComponentSpec {
 //   sysbox-runc --version: "sysbox-runc\n\tedition: \tCommunity Edition (CE)\n\tversion: \t0.6.5"
 //   bpftool --version:     "bpftool v7.1.0\nusing libbpf v1.1"
 //   tetragon --version, cilium version --client: the first vX.Y.Z they print.
+//   kubelet --version:     "Kubernetes v1.31.2"
+//   crio --version:        "crio version 1.31.1\n..." (CRI-O)
+//   k3s --version:         "k3s version v1.31.2+k3s1 (6da20424)"
+//   nvidia-ctk --version:  "NVIDIA Container Toolkit CLI version 1.17.3"
+//   bpftrace --version:    "bpftrace v0.21.2"
+//   iptables --version:    "iptables v1.8.9 (nf_tables)" (the backend is read by system.ts)
 export const COMPONENTS: readonly ComponentSpec[] = [
   { name: 'crun', commands: ['crun'], args: ['--version'], pattern: /crun version (\S+)/ },
   { name: 'runc', commands: ['runc'], args: ['--version'], pattern: /runc version (\S+)/ },
@@ -56,6 +62,22 @@ export const COMPONENTS: readonly ComponentSpec[] = [
     pattern: /v?(\d+\.\d+\.\d+\S*)/,
   },
   { name: 'bpftool', commands: ['bpftool'], args: ['--version'], pattern: /bpftool v?(\S+)/ },
+  { name: 'kubelet', commands: ['kubelet'], args: ['--version'], pattern: /Kubernetes v?(\S+)/ },
+  { name: 'crio', commands: ['crio'], args: ['--version'], pattern: /crio version (\S+)/ },
+  { name: 'k3s', commands: ['k3s'], args: ['--version'], pattern: /k3s version v?(\S+)/ },
+  {
+    name: 'nvidia-container-toolkit',
+    commands: ['nvidia-ctk', 'nvidia-container-toolkit'],
+    args: ['--version'],
+    pattern: /version (\d+\.\d+\.\d+\S*)/,
+  },
+  { name: 'bpftrace', commands: ['bpftrace'], args: ['--version'], pattern: /bpftrace v?(\S+)/ },
+  {
+    name: 'iptables',
+    commands: ['iptables'],
+    args: ['--version'],
+    pattern: /iptables v?(\d\S*(?: \((?:nf_tables|legacy)\))?)/,
+  },
 ];
 
 const TIMEOUT_MS = 2000;
@@ -236,5 +258,24 @@ export async function collectComponentFacts(fs: HostFs): Promise<Facts> {
       async (spec) => [componentVersionKey(spec.name), await componentFact(spec, fs)] as const,
     ),
   );
-  return { ...Object.fromEntries(entries), [componentVersionKey('libbpf')]: libbpfFact(fs) };
+  const facts: Facts = {
+    ...Object.fromEntries(entries),
+    [componentVersionKey('libbpf')]: libbpfFact(fs),
+  };
+  facts['netfilter.iptablesBackend'] = iptablesBackend(facts[componentVersionKey('iptables')]);
+  return facts;
+}
+
+/**
+ * Which kernel interface the iptables command drives: iptables 1.8+ says "(nf_tables)" or
+ * "(legacy)" after its version. Rules written through one are invisible to the other, which is
+ * how a container image's iptables and the host's disagree.
+ */
+function iptablesBackend(fact: Fact | undefined): Fact {
+  if (!fact || !('value' in fact)) return unknown(fact?.unknown ?? 'iptables was not run');
+  if (fact.value === null) return unknown('iptables is not installed');
+  const backend = /\((nf_tables|legacy)\)/.exec(fact.source)?.[1];
+  return backend
+    ? known(backend, fact.source)
+    : known('legacy', `${fact.source}: before 1.8 iptables had only the legacy backend`);
 }

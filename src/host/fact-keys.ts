@@ -10,6 +10,7 @@ import { KERNEL_CONFIG_OPTIONS } from './system.js';
 /** The fixed keys of src/host/system.ts, kernel.ts and core/facts.ts kernelFacts. */
 const SYSTEM_FACT_KEYS = [
   'kernel.release',
+  'kernel.arch',
   'kernel.upstream',
   'kernel.upstreamRange',
   'kernel.resolvedBy',
@@ -50,6 +51,25 @@ const SYSTEM_FACT_KEYS = [
   // Stands for all BPF probes where they cannot run (a host tree, an unknown release).
   'bpf.probes',
   'bpf.tokenFromSysFsBpf',
+  // Issue 15: facts that decide between the causes of the new families.
+  'kernel.bpfJitLimit',
+  'kernel.lsm',
+  'kernel.selinux',
+  'kernel.apparmor',
+  'kernel.modules',
+  'kernel.filesystems',
+  'kernel.pidMax',
+  'kernel.threadsMax',
+  'tracefs.mounts',
+  'debugfs.mounts',
+  'inotify.maxUserInstances',
+  'inotify.maxUserWatches',
+  'cgroup.enabledControllers',
+  'cgroup.current.pidsMax',
+  'cgroup.current.memoryMax',
+  'process.nofile',
+  'process.nproc',
+  'netfilter.iptablesBackend',
 ];
 
 let cached: ReadonlySet<string> | undefined;

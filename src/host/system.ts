@@ -73,6 +73,21 @@ export const KERNEL_CONFIG_OPTIONS = [
   'CONFIG_MEMCG',
   'CONFIG_MODULES',
   'CONFIG_IKCONFIG_PROC',
+  'CONFIG_IKHEADERS',
+  'CONFIG_CFS_BANDWIDTH',
+  'CONFIG_CGROUP_PIDS',
+  'CONFIG_OVERLAY_FS',
+  'CONFIG_BRIDGE_NETFILTER',
+  'CONFIG_NF_TABLES',
+  'CONFIG_IP_NF_NAT',
+  'CONFIG_SECURITY_SELINUX',
+  'CONFIG_SECURITY_APPARMOR',
+  'CONFIG_SECCOMP_FILTER',
+  'CONFIG_FTRACE_SYSCALLS',
+  'CONFIG_DEBUG_FS',
+  'CONFIG_NET_CLS_BPF',
+  'CONFIG_NET_SCH_INGRESS',
+  'CONFIG_HAVE_DYNAMIC_FTRACE_WITH_DIRECT_CALLS',
 ];
 
 /** Parses a Kconfig .config text into option -> value ("y", "m", a string, or "n" when unset). */
@@ -148,10 +163,94 @@ export function collectKernelFeatureFacts(fs: HostFs): Facts {
     ['kernel.bpfJitEnable', '/proc/sys/net/core/bpf_jit_enable'],
     ['kernel.bpfJitHarden', '/proc/sys/net/core/bpf_jit_harden'],
     ['kernel.perfEventParanoid', '/proc/sys/kernel/perf_event_paranoid'],
+    // BPF JIT memory across all programs (4.20+, bpf_jit_limit; 0 fails every JIT load).
+    ['kernel.bpfJitLimit', '/proc/sys/net/core/bpf_jit_limit'],
+    ['kernel.pidMax', '/proc/sys/kernel/pid_max'],
+    ['kernel.threadsMax', '/proc/sys/kernel/threads-max'],
+    ['inotify.maxUserInstances', '/proc/sys/fs/inotify/max_user_instances'],
+    ['inotify.maxUserWatches', '/proc/sys/fs/inotify/max_user_watches'],
   ] as const) {
     facts[key] = numericSysctl(fs, path);
   }
+  Object.assign(facts, collectSecurityModuleFacts(fs), collectKernelListFacts(fs));
   return facts;
+}
+
+/**
+ * The active LSMs and the state of SELinux and AppArmor. /sys/kernel/security/lsm lists the
+ * active LSMs in order (securityfs; "bpf" there means BPF LSM programs can run); SELinux's mode
+ * is /sys/fs/selinux/enforce (selinuxfs); AppArmor's module says Y when it is enabled.
+ */
+function collectSecurityModuleFacts(fs: HostFs): Facts {
+  const facts: Facts = {};
+  const lsm = fs.read('/sys/kernel/security/lsm');
+  facts['kernel.lsm'] = lsm.ok
+    ? known(lsm.text.trim().split(',').filter(Boolean), '/sys/kernel/security/lsm')
+    : fs.exists('/sys/kernel/security/lockdown') || fs.exists('/sys/kernel/security/apparmor')
+      ? unknown(lsm.reason)
+      : unknown('securityfs is not mounted at /sys/kernel/security (kcompat never mounts it)');
+  const enforce = fs.read('/sys/fs/selinux/enforce');
+  facts['kernel.selinux'] = enforce.ok
+    ? known(enforce.text.trim() === '1' ? 'enforcing' : 'permissive', '/sys/fs/selinux/enforce')
+    : fs.exists('/sys/fs') && !fs.exists('/sys/fs/selinux')
+      ? known('disabled', '/sys/fs/selinux does not exist (SELinux is not enabled)')
+      : unknown(enforce.reason);
+  const apparmor = fs.read('/sys/module/apparmor/parameters/enabled');
+  facts['kernel.apparmor'] = apparmor.ok
+    ? known(apparmor.text.trim() === 'Y', '/sys/module/apparmor/parameters/enabled')
+    : fs.exists('/sys/module')
+      ? known(false, '/sys/module/apparmor does not exist (AppArmor is not built in or not loaded)')
+      : unknown(apparmor.reason);
+  return facts;
+}
+
+/**
+ * Lists the kernel reports: loaded modules (/proc/modules; a kernel without CONFIG_MODULES has
+ * none, its features are built in), filesystems it can mount (/proc/filesystems: overlay,
+ * cgroup2, bpf, tracefs), and cgroup v1 controllers it has enabled (/proc/cgroups: a controller
+ * disabled at boot, cgroup_disable=memory, has 0 in its last column).
+ */
+function collectKernelListFacts(fs: HostFs): Facts {
+  const modules = listFile(fs, '/proc/modules', (line) => line.split(' ')[0]);
+  return {
+    'kernel.modules':
+      !modules.ok && fs.exists('/proc/sys/kernel/osrelease') && !fs.exists('/proc/modules')
+        ? known(
+            [],
+            '/proc/modules does not exist: the kernel has no loadable modules (CONFIG_MODULES off)',
+          )
+        : modules.fact,
+    'kernel.filesystems': listFile(fs, '/proc/filesystems', (line) =>
+      line.trim().split(/\s+/).pop(),
+    ).fact,
+    'cgroup.enabledControllers': listFile(
+      fs,
+      '/proc/cgroups',
+      (line) => {
+        if (line.startsWith('#')) return undefined;
+        const fields = line.split('\t');
+        return fields[3]?.trim() === '1' ? fields[0] : undefined;
+      },
+      '/proc/cgroups (enabled column)',
+    ).fact,
+  };
+}
+
+/** A list fact from a file: one item per line that itemOf names (empty lines skipped). */
+function listFile(
+  fs: HostFs,
+  path: string,
+  itemOf: (line: string) => string | undefined,
+  source = path,
+) {
+  const result = fs.read(path);
+  if (!result.ok) return { ok: false, fact: unknown(result.reason) };
+  const items = result.text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map(itemOf)
+    .filter((item): item is string => Boolean(item));
+  return { ok: true, fact: known(items, source) };
 }
 
 function numericSysctl(fs: HostFs, path: string) {
@@ -203,7 +302,12 @@ export function collectMountFacts(fs: HostFs): Facts {
   const result = fs.read('/proc/self/mountinfo');
   if (!result.ok) {
     const reason = `cannot read mounts: ${result.reason}`;
-    return { 'bpffs.mounts': unknown(reason), 'cgroup.layout': unknown(reason) };
+    return {
+      'bpffs.mounts': unknown(reason),
+      'cgroup.layout': unknown(reason),
+      'tracefs.mounts': unknown(reason),
+      'debugfs.mounts': unknown(reason),
+    };
   }
   const mounts = parseMountinfo(result.text);
   const facts: Facts = {};
@@ -246,6 +350,14 @@ export function collectMountFacts(fs: HostFs): Facts {
       )
     : unknown('no cgroup filesystem is mounted in this mount namespace');
   if (unified) facts['cgroup.v2.mountPoint'] = known(unified.mountPoint, '/proc/self/mountinfo');
+  for (const [key, type] of [
+    ['tracefs.mounts', 'tracefs'],
+    ['debugfs.mounts', 'debugfs'],
+  ] as const)
+    facts[key] = known(
+      mounts.filter((mount) => mount.fsType === type).map((mount) => mount.mountPoint),
+      `/proc/self/mountinfo (type ${type})`,
+    );
   Object.assign(facts, collectCgroupV2Facts(fs, unified?.mountPoint));
   return facts;
 }
@@ -276,6 +388,16 @@ function collectCgroupV2Facts(fs: HostFs, mountPoint: string | undefined): Facts
     subtree !== undefined
       ? known(subtree.split(/\s+/).filter(Boolean), `${dir}/cgroup.subtree_control`)
       : unknown(`cannot read ${dir}/cgroup.subtree_control`);
+  const memoryMax = fs.text(`${dir}/memory.max`);
+  facts['cgroup.current.memoryMax'] =
+    memoryMax === undefined
+      ? unknown(`cannot read ${dir}/memory.max (the memory controller is not enabled here)`)
+      : known(memoryMax === 'max' ? 'max' : Number(memoryMax), `${dir}/memory.max`);
+  const pidsMax = fs.text(`${dir}/pids.max`);
+  facts['cgroup.current.pidsMax'] =
+    pidsMax === undefined
+      ? unknown(`cannot read ${dir}/pids.max (the pids controller is not enabled here)`)
+      : known(pidsMax === 'max' ? 'max' : Number(pidsMax), `${dir}/pids.max`);
   const delegated = fs.text(`${dir}/cgroup.controllers`);
   facts['cgroup.current.controllers'] =
     delegated !== undefined
@@ -392,6 +514,22 @@ export function collectProcessFacts(fs: HostFs): Facts {
         '/proc/self/limits (bytes; null = unlimited)',
       )
     : unknown(limits.ok ? 'no "Max locked memory" line' : limits.reason);
+  // RLIMIT_NOFILE and RLIMIT_NPROC: every BPF map, program and per-CPU perf buffer is a file
+  // descriptor; threads count against the process limit.
+  for (const [key, line] of [
+    ['process.nofile', 'Max open files'],
+    ['process.nproc', 'Max processes'],
+  ] as const) {
+    const limit = limits.ok
+      ? new RegExp(`^${line}\\s+(\\S+)\\s+(\\S+)`, 'm').exec(limits.text)
+      : null;
+    facts[key] = limit
+      ? known(
+          { soft: limitValue(limit[1]!), hard: limitValue(limit[2]!) },
+          '/proc/self/limits (null = unlimited)',
+        )
+      : unknown(limits.ok ? `no "${line}" line` : limits.reason);
+  }
   facts['procfs.threadSelf'] = fs.exists('/proc/thread-self')
     ? known(true, '/proc/thread-self exists')
     : fs.exists('/proc/self')

@@ -50,8 +50,11 @@ function checkExamples(issue: LoadedIssue, kb: KnowledgeBase, failures: Conforma
     const top = report.findings[0];
     const fail = (message: string) => failures.push({ id: issue.id, file: issue.file, kind: 'example', index, message });
     if (!top) return fail('matches no entry');
-    if (top.id !== issue.id) {
-      const own = report.findings.findIndex((finding) => finding.id === issue.id);
+    const own = report.findings.findIndex((finding) => finding.id === issue.id);
+    // A general entry's example may be one a specific entry of its family refines: that entry
+    // ranks first (specific over general), and the general one still matches below it.
+    const refined = issue.layer === 'general' && own > 0 && top.family === issue.family;
+    if (top.id !== issue.id && !refined) {
       return fail(
         own < 0
           ? `does not match this entry (top finding: ${top.id})`
@@ -63,17 +66,25 @@ function checkExamples(issue: LoadedIssue, kb: KnowledgeBase, failures: Conforma
   });
 }
 
+/**
+ * A near-miss must not match its own entry; and when its cause is a family the knowledge base
+ * covers, that family must claim it (be the top finding): a text whose cause kcompat knows is
+ * not left to a near-miss list.
+ */
 function checkNearMisses(issue: LoadedIssue, kb: KnowledgeBase, failures: ConformanceFailure[]): void {
+  const families = new Set(kb.issues.map((entry) => entry.family));
   issue.nearMisses.forEach((nearMiss, index) => {
-    const report = diagnose([{ name: 'near-miss', text: nearMiss.text }], {}, { issues: [issue], byId: kb.byId });
-    if (report.findings.length > 0) {
-      failures.push({
-        id: issue.id,
-        file: issue.file,
-        kind: 'near-miss',
-        index,
-        message: `matches this entry at line ${report.findings[0]!.matches[0]?.line ?? '?'}, but it is ${nearMiss.why}`,
-      });
-    }
+    const fail = (message: string) =>
+      failures.push({ id: issue.id, file: issue.file, kind: 'near-miss', index, message });
+    const own = diagnose([{ name: 'near-miss', text: nearMiss.text }], {}, { issues: [issue], byId: kb.byId });
+    if (own.findings.length > 0)
+      fail(`matches this entry at line ${own.findings[0]!.matches[0]?.line ?? '?'}, but it is ${nearMiss.why}`);
+    const family = nearMiss.family;
+    if (family === undefined || family === 'none') return;
+    if (!families.has(family))
+      return fail(`names family ${family}, which no entry covers: write none, or add the family`);
+    const top = diagnose([{ name: 'near-miss', text: nearMiss.text }], {}, kb).findings[0];
+    if (top?.family !== family)
+      fail(`its cause is family ${family}, which kcompat covers, but ${top ? `the top finding is ${top.id} (${top.family})` : 'nothing matches it'}: that family should claim it`);
   });
 }

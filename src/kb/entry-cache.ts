@@ -19,7 +19,7 @@ export const BUILTIN_CACHE = fileURLToPath(new URL('../../dist/kb-cache.json', i
 export const BUILTIN_KB_DIR = fileURLToPath(new URL('../../kb', import.meta.url));
 
 /** Changes when what a cache holds changes shape. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 type CachedSignature = Omit<CompiledSignature, 'regex' | 'startRegex' | 'excludeRegex'>;
 type CachedIssue = Omit<LoadedIssue, 'signatures' | 'file'> & {

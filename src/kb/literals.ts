@@ -9,7 +9,8 @@ import type { Alternative, Element, Node as RegexNode } from '@eslint-community/
 
 /** Shorter literals match too many lines to be worth a prefilter. */
 const MIN_LITERAL = 3;
-const MAX_ALTERNATIVES = 16;
+// General signatures name an operation in its many front-end spellings: a few dozen literals.
+const MAX_ALTERNATIVES = 48;
 
 type Literals = string[] | null;
 
@@ -32,13 +33,31 @@ export function requiredLiterals(pattern: string, ignoreCase: boolean): Literals
 }
 
 function fromAlternatives(alternatives: readonly Alternative[]): Literals {
-  const all: string[] = [];
+  const perAlternative: string[][] = [];
   for (const alternative of alternatives) {
     const literals = fromSequence(alternative.elements);
     if (!literals) return null;
-    all.push(...literals);
+    perAlternative.push(literals);
   }
-  return all.length > MAX_ALTERNATIVES ? null : all;
+  const all = perAlternative.flat();
+  if (all.length <= MAX_ALTERNATIVES) return all;
+  // Too many: an alternative's variants ("load ", "loading a ", ...) share a prefix that every
+  // one of them contains, so the prefix serves as well (a superset of lines, never fewer).
+  const collapsed = [
+    ...new Set(
+      perAlternative.flatMap((literals) => {
+        const prefix = commonPrefix(literals);
+        return prefix.length >= MIN_LITERAL ? [prefix] : literals;
+      }),
+    ),
+  ];
+  return collapsed.length > MAX_ALTERNATIVES ? null : collapsed;
+}
+
+function commonPrefix(texts: readonly string[]): string {
+  let prefix = texts[0] ?? '';
+  for (const text of texts) while (!text.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix;
 }
 
 /**
@@ -125,4 +144,14 @@ function fromElement(element: RegexNode): Literals {
     default:
       return null;
   }
+}
+
+/**
+ * A signature's pieces for the raw search, or null when it has none: then no line can skip the
+ * full path (the loader holds every built-in signature to having them).
+ */
+export function rawPieces(literals: readonly string[] | null): string[] | null {
+  if (!literals) return null;
+  const pieces = literals.map((literal) => longestAsciiPiece(literal, /["'\\\n]/));
+  return pieces.every((piece) => piece.length >= 3) ? pieces : null;
 }

@@ -13,7 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { entryYaml } from '../../test/kb-fixtures.js';
-import { KbLoadError, loadKnowledgeBase, userKbDirs } from './load.js';
+import { KbLoadError, loadKnowledgeBase, parseKnownIssue, userKbDirs, type KbProblem } from './load.js';
 
 function withDir(files: Record<string, string>, body: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'kcompat-kb-'));
@@ -206,7 +206,7 @@ test('regexes that backtrack exponentially or polynomially in a backtracking eng
     ['\\d*\\d*\\d*x', '1'.repeat(1 << 20)],
     // Polynomial in a backtracking engine whatever its backtrack counter says: a gap tried from
     // every occurrence of the literal, a run of spaces tried at every split.
-    ['error:[^\\n]*?EPERM', 'error:'.repeat(1 << 17)],
+    ['error:[^\\n]*?denied', 'error:'.repeat(1 << 17)],
     ['\\s+; R', ' '.repeat(1 << 20)],
   ];
   let ran = 0;
@@ -305,5 +305,20 @@ test("an operator's directory is cached after a clean load and reloaded from YAM
     if (saved === undefined) delete process.env.KCOMPAT_CACHE_DIR;
     else process.env.KCOMPAT_CACHE_DIR = saved;
     rmSync(cacheDir, { recursive: true, force: true });
+  }
+});
+
+test('a built-in signature without a literal every match contains is refused (the prefilter needs one); an operator entry is allowed', () => {
+  for (const [pattern, refused] of [
+    ['(?:ab|cd)\\d+x', true], // every literal under three characters
+    ['[a-z]+: {errno:EPERM}', true], // the errno's strerror spelling has no fixed text
+    ['map create: {errno:EPERM}', false],
+  ] as const) {
+    for (const builtin of [true, false]) {
+      const problems: KbProblem[] = [];
+      parseKnownIssue(entryYaml('lit', pattern), 'lit.yaml', problems, builtin);
+      const said = problems.some((problem) => /no literal of 3\+ characters/.test(problem.message));
+      assert.equal(said, refused && builtin, `${pattern} builtin=${builtin}: ${problems.map((p) => p.message).join('; ')}`);
+    }
   }
 });

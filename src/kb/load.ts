@@ -1,8 +1,9 @@
 // Reads known-issue YAML files, validates them against the schema and compiles their regexes.
 // Every problem is reported as file:line with the reason, so operators can fix their own
 // entries without reading code.
-import { requiredLiterals } from './literals.js';
+import { rawPieces, requiredLiterals } from './literals.js';
 import { foldCase } from './case-fold.js';
+import { expandPlaceholders, spelledErrno } from './placeholders.js';
 import { compileSignatureRegExp } from '../core/linear-regex.js';
 import {
   BUILTIN_CACHE,
@@ -51,9 +52,10 @@ export function formatProblem(problem: KbProblem): string {
  * in the linear-time engine or is refused here; a built-in one in irregexp (src/core/linear-regex.ts).
  */
 export function compileSignature(signature: Signature, builtin = false): CompiledSignature {
-  const compile = (what: string, source: string) => {
+  const compile = (what: string, pattern: string) => {
     let regex: RegExp;
     try {
+      const { source } = expandPlaceholders(pattern);
       regex = compileSignatureRegExp(signature.ignoreCase ? foldCase(source) : source, !builtin);
     } catch (error) {
       throw new Error(`${what} of ${signature.name}: ${(error as Error).message}`);
@@ -61,6 +63,13 @@ export function compileSignature(signature: Signature, builtin = false): Compile
     if (regex.test('')) throw new Error(`${what} of ${signature.name} matches the empty string`);
     return regex;
   };
+  for (const [what, pattern] of [
+    ['pattern', signature.pattern],
+    ['start', signature.start],
+  ] as const) {
+    const spelled = pattern === undefined ? null : spelledErrno(pattern);
+    if (spelled) throw new Error(`${what} of ${signature.name}: ${spelled}`);
+  }
   const regex = compile('pattern', signature.pattern);
   const startRegex = signature.start === undefined ? undefined : compile('start', signature.start);
   const excludeRegex =
@@ -75,7 +84,10 @@ export function compileSignature(signature: Signature, builtin = false): Compile
       ...(startRegex ? { start: startRegex.source } : {}),
       ...(excludeRegex ? { exclude: excludeRegex.source } : {}),
     },
-    literals: requiredLiterals(signature.start ?? signature.pattern, signature.ignoreCase),
+    literals: requiredLiterals(
+      expandPlaceholders(signature.start ?? signature.pattern).source,
+      signature.ignoreCase,
+    ),
   };
 }
 
@@ -148,7 +160,14 @@ export function parseKnownIssue(
   const signatures: CompiledSignature[] = [];
   entry.signatures.forEach((signature, index) => {
     try {
-      signatures.push(compileSignature(signature, builtin));
+      const compiled = compileSignature(signature, builtin);
+      // Without a literal of three or more characters in every match, every line of every log
+      // would run the full regexes (src/core/log-scanner.ts): 15 times slower on a large log.
+      if (builtin && rawPieces(compiled.literals) === null)
+        throw new Error(
+          `pattern of ${signature.name}: no literal of 3+ characters that every match contains, so no log line could skip it: name the operation with fixed text`,
+        );
+      signatures.push(compiled);
     } catch (error) {
       problems.push({
         file,

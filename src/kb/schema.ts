@@ -105,6 +105,12 @@ export const SignatureSchema = z.strictObject({
     .default(0)
     .describe('ranks this match above more general entries that match the same text'),
   errno: z.string().regex(/^E[A-Z0-9]+$/).optional().describe('the errno this text means, when it does not say it'),
+  role: z
+    .enum(['cause', 'consequence'])
+    .default('cause')
+    .describe(
+      'cause: the line says what failed and why (an operation and its errno); consequence: a line that only reports that something failed because of it ("failed to load object", "exit status 1"), ranked below a cause',
+    ),
 });
 export type Signature = z.infer<typeof SignatureSchema>;
 
@@ -129,6 +135,23 @@ export const NearMissSchema = z.strictObject({
   text: z.string().min(1),
   source: z.url().optional().describe('where the text was posted, when it is a real report'),
   why: text.describe('what it really is'),
+  family: z
+    .union([kebab, z.literal('none')])
+    .optional()
+    .describe(
+      'the family that really explains it, or none; a family kcompat covers must claim the text (kb test checks it)',
+    ),
+});
+
+export const DifferentialCauseSchema = z.strictObject({
+  cause: text.describe('one cause the mechanism can have, in words'),
+  when: z
+    .array(ConditionSchema)
+    .default([])
+    .describe('conditions that hold when it is this cause: evaluated like an entry\'s, to say which causes the facts leave'),
+  check: text.describe('the command (or file) that shows the deciding fact, e.g. "uname -r; ulimit -l"'),
+  entry: kebab.optional().describe('the specific entry for this cause, when there is one'),
+  source: z.url().optional(),
 });
 
 export const WorkaroundSchema = z.strictObject({
@@ -147,6 +170,22 @@ export const KnownIssueSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe('the text looks like an error but is harmless; the real cause is elsewhere'),
+  layer: z
+    .enum(['general', 'specific'])
+    .default('specific')
+    .describe(
+      'general: the family\'s mechanism as every front end reports it, with the differential; specific: one cause (a release, a regression), refined by conditions',
+    ),
+  differential: z
+    .array(DifferentialCauseSchema)
+    .default([])
+    .describe('general entries: each cause the mechanism can have, the fact that decides it and the command that shows it'),
+  usedBy: z
+    .array(kebab)
+    .default([])
+    .describe(
+      'components that need what this entry says is missing: kcompat check reports it at risk only where one is installed (information otherwise)',
+    ),
   components: z.array(kebab).min(1),
   summary: text.describe('one sentence: what happened'),
   explanation: text.describe('the mechanism, and what the error text does not say'),
@@ -169,6 +208,12 @@ export const KnownIssueSchema = z.strictObject({
   if (entry.signatures.length > 0 && entry.examples.length === 0) {
     context.addIssue({ code: 'custom', path: ['examples'], message: 'an entry with signatures needs at least one verbatim example' });
   }
+  if (entry.layer === 'general' && entry.differential.length < 2)
+    context.addIssue({ code: 'custom', path: ['differential'], message: 'a general entry lists at least two causes in its differential' });
+  if (entry.layer === 'general' && entry.signatures.length === 0)
+    context.addIssue({ code: 'custom', path: ['signatures'], message: 'a general entry recognises its mechanism: it needs signatures' });
+  if (entry.layer === 'specific' && entry.differential.length > 0)
+    context.addIssue({ code: 'custom', path: ['differential'], message: 'only a general entry has a differential' });
   if (entry.signatures.length === 0) {
     if (entry.conditions.length === 0)
       context.addIssue({ code: 'custom', path: ['conditions'], message: 'a check-only entry (no signatures) needs conditions' });

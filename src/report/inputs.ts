@@ -1,7 +1,7 @@
 // What the text and markdown formats say about the inputs of `kcompat why`: their names (or, for
 // many, their count and totals) and a sentence for each thing a user should know about reading
 // them (cut lines, NUL runs, an input that could not be read).
-import type { InputSummary } from '../core/report.js';
+import type { InputSummary, Report } from '../core/report.js';
 
 /** Inputs listed by name up to a few; beyond, their count and totals. */
 const LISTED_INPUTS = 5;
@@ -67,4 +67,12 @@ function formatBytes(bytes: number): string {
     unit++;
   }
   return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** The facts the text states that contradict this host's: the diagnosis used the text's. */
+export function describeConflicts(report: Report): string[] {
+  return (report.factConflicts ?? []).map(
+    (conflict) =>
+      `${conflict.textSource} says ${conflict.key} = ${JSON.stringify(conflict.text)}, but ${conflict.hostSource} says ${JSON.stringify(conflict.host)}: the text describes the machine where the error happened, so the diagnosis uses its facts`,
+  );
 }

@@ -8,9 +8,12 @@ export function formatKnownIssue(issue: LoadedIssue): string {
     `# ${issue.title}`,
     '',
     `- id: \`${issue.id}\``,
-    `- family: \`${issue.family}\``,
+    `- family: \`${issue.family}\`${issue.layer === 'general' ? ' (general: the mechanism, with the differential)' : ''}`,
     `- severity: ${issue.severity}${issue.benign ? ' (benign: harmless line)' : ''}`,
     `- components: ${issue.components.join(', ')}`,
+    ...(issue.usedBy.length > 0
+      ? [`- at risk only where one of these is installed: ${issue.usedBy.join(', ')}`]
+      : []),
     '',
     `**What happened.** ${issue.summary}`,
     '',
@@ -24,6 +27,19 @@ export function formatKnownIssue(issue: LoadedIssue): string {
     for (const condition of issue.conditions)
       out.push(
         `| ${cell(describe(condition))} | ${'fixed' in condition && condition.fixed ? cell(condition.fixed) : ''} | ${condition.source} |`,
+      );
+    out.push('');
+  }
+  if (issue.differential.length > 0) {
+    out.push(
+      '## What it can be',
+      '',
+      '| cause | when | decide with | entry |',
+      '| --- | --- | --- | --- |',
+    );
+    for (const cause of issue.differential)
+      out.push(
+        `| ${cell(cause.cause)} | ${cell(cause.when.map(describe).join('; ') || 'the facts do not say')} | \`${cell(cause.check)}\` | ${cause.entry ? `\`${cause.entry}\`` : ''} |`,
       );
     out.push('');
   }
@@ -45,7 +61,9 @@ export function formatKnownIssue(issue: LoadedIssue): string {
   if (issue.signatures.length === 0)
     out.push('None: a check-only entry, decided from facts by `kcompat check`.');
   for (const signature of issue.signatures)
-    out.push(`- \`${signature.name}\`: \`${signature.pattern}\``);
+    out.push(
+      `- \`${signature.name}\`${signature.role === 'consequence' ? ' (a consequence line)' : ''}: \`${signature.pattern}\``,
+    );
   out.push('');
   if (issue.examples.length > 0) out.push('## Examples', '');
   for (const example of issue.examples)
@@ -54,7 +72,7 @@ export function formatKnownIssue(issue: LoadedIssue): string {
     out.push('## Near-misses (must not match)', '');
     for (const nearMiss of issue.nearMisses)
       out.push(
-        `${nearMiss.why}${nearMiss.source ? ` (<${nearMiss.source}>)` : ''}:`,
+        `${nearMiss.why}${nearMiss.family && nearMiss.family !== 'none' ? ` (family \`${nearMiss.family}\`)` : ''}${nearMiss.source ? ` (<${nearMiss.source}>)` : ''}:`,
         '',
         fence(nearMiss.text.trimEnd()),
         '',

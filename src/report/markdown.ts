@@ -3,7 +3,7 @@ import { summariseVerifier } from './verifier.js';
 import { compareText } from '../core/versions.js';
 import type { Finding, Report } from '../core/report.js';
 import { printableDeep } from './printable.js';
-import { describeInputList, describeInputs } from './inputs.js';
+import { describeConflicts, describeInputList, describeInputs } from './inputs.js';
 import { cell, fence } from './markdown-blocks.js';
 
 export function formatMarkdown(shown: Report): string {
@@ -15,8 +15,9 @@ export function formatMarkdown(shown: Report): string {
   );
   if (report.inputs.length > 0) {
     out.push(`Inputs: ${describeInputList(report.inputs)}`, '');
-    for (const note of describeInputs(report.inputs)) out.push(`- ${note}`);
-    if (describeInputs(report.inputs).length > 0) out.push('');
+    const notes = [...describeInputs(report.inputs), ...describeConflicts(report)];
+    for (const note of notes) out.push(`- ${note}`);
+    if (notes.length > 0) out.push('');
   }
   for (const finding of report.findings) out.push(...formatFinding(finding));
   if (report.findings.length === 0)
@@ -67,6 +68,19 @@ function formatFinding(finding: Finding): string[] {
         `| ${cell(condition.expected)} | ${cell(condition.actual ?? 'unknown')} | ${condition.result} | ${cell(condition.source)} |`,
       );
     }
+    out.push('');
+  }
+  if (finding.differential) {
+    out.push(
+      '**What it can be.**',
+      '',
+      '| cause | the facts | decide with |',
+      '| --- | --- | --- |',
+    );
+    for (const cause of finding.differential)
+      out.push(
+        `| ${cell(cause.cause)}${cause.entry ? ` (\`${cause.entry}\`)` : ''} | ${cause.result} | \`${cell(cause.check)}\` |`,
+      );
     out.push('');
   }
   if (finding.ruledOutHint) out.push(`**What else it can be.** ${finding.ruledOutHint.trim()}`, '');

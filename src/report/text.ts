@@ -2,7 +2,7 @@
 import pc from 'picocolors';
 import type { Facts } from '../core/facts.js';
 import type { CheckedCondition, Finding, Report, Verdict } from '../core/report.js';
-import { describeInputList, describeInputs } from './inputs.js';
+import { describeConflicts, describeInputList, describeInputs } from './inputs.js';
 import { printableDeep } from './printable.js';
 import { sortFacts } from './json.js';
 import { summariseVerifier } from './verifier.js';
@@ -23,6 +23,7 @@ export function formatText(shown: Report, { color = false }: { color?: boolean }
   const out: string[] = [];
   out.push(headline(report));
   out.push(...describeInputs(report.inputs).map((note) => `  ${c.yellow('note:')} ${note}`));
+  out.push(...describeConflicts(report).map((note) => `  ${c.yellow('note:')} ${note}`));
   for (const finding of report.findings) {
     out.push('', ...formatFinding(finding, c));
   }
@@ -75,11 +76,17 @@ function verdictColor(verdict: Verdict, c: Colors): (text: string) => string {
   }
 }
 
+/** An at-risk finding of severity info (a capability nothing here needs) reads as information. */
+function verdictLabel(finding: Finding, c: Colors): string {
+  if (finding.verdict === 'at-risk' && finding.severity === 'info') return c.cyan('INFO');
+  return verdictColor(finding.verdict, c)(VERDICT_LABEL[finding.verdict]);
+}
+
 function formatFinding(finding: Finding, c: Colors): string[] {
   const out: string[] = [];
   out.push(
-    `${verdictColor(finding.verdict, c)(VERDICT_LABEL[finding.verdict])}  ${c.bold(finding.title)}`,
-    `  ${c.dim(`${finding.id} · family ${finding.family} · severity ${finding.severity}`)}`,
+    `${verdictLabel(finding, c)}  ${c.bold(finding.title)}`,
+    `  ${c.dim(`${finding.id} · family ${finding.family}${finding.layer === 'general' ? ' (the mechanism)' : ''} · severity ${finding.severity}`)}`,
   );
   for (const match of finding.matches) {
     out.push(
@@ -104,6 +111,23 @@ function formatFinding(finding: Finding, c: Colors): string[] {
   out.push(`  ${c.bold('Why:')} ${wrapParagraph(finding.explanation, 4)}`);
   out.push(`  ${c.bold('Verdict:')} ${wrapParagraph(finding.reasoning, 4)}`);
   for (const condition of finding.conditions) out.push(`    ${formatCondition(condition, c)}`);
+  if (finding.differential) {
+    out.push(`  ${c.bold('What it can be:')}`);
+    for (const cause of finding.differential) {
+      const mark = triMark(
+        cause.result === 'fits' ? 'hit' : cause.result === 'excluded' ? 'miss' : 'open',
+        ['✓ fits     ', '✗ excluded ', '? undecided'],
+        c,
+      );
+      out.push(
+        `    ${mark} ${cause.cause}${cause.entry ? c.dim(` (${cause.entry})`) : ''}`,
+        `                decide with: ${cause.check}`,
+      );
+      for (const condition of cause.conditions)
+        if (condition.result !== 'unknown')
+          out.push(`                ${formatCondition(condition, c)}`);
+    }
+  }
   if (finding.ruledOutHint)
     out.push(`  ${c.bold('What else it can be:')} ${wrapParagraph(finding.ruledOutHint, 4)}`);
   for (const hint of finding.realCauseHints ?? []) {
@@ -141,13 +165,21 @@ function formatFinding(finding: Finding, c: Colors): string[] {
 }
 
 function formatCondition(condition: CheckedCondition, c: Colors): string {
-  const mark =
-    condition.result === 'true'
-      ? c.red('✓ in range ')
-      : condition.result === 'false'
-        ? c.green('✗ outside  ')
-        : c.yellow('? unknown  ');
+  const mark = triMark(
+    condition.result === 'true' ? 'hit' : condition.result === 'false' ? 'miss' : 'open',
+    ['✓ in range ', '✗ outside  ', '? unknown  '],
+    c,
+  );
   return `${mark} ${condition.expected}: ${condition.reason}`;
+}
+
+/** A condition's or a cause's mark: red where it points at the problem, green where it rules out. */
+function triMark(
+  state: 'hit' | 'miss' | 'open',
+  [hit, miss, open]: readonly [string, string, string],
+  c: Colors,
+): string {
+  return state === 'hit' ? c.red(hit) : state === 'miss' ? c.green(miss) : c.yellow(open);
 }
 
 function indentRest(text: string, spaces: number): string {
