@@ -8,7 +8,12 @@ import type {
 } from '../kb/schema.js';
 import { componentVersionKey, isKnown, type Fact, type Facts } from './facts.js';
 import type { CheckedCondition, ConditionResult } from './report.js';
-import { intervalInRanges, normalizeVersion, versionInRanges } from './versions.js';
+import {
+  intervalInRanges,
+  normalizeVersion,
+  versionAboveRanges,
+  versionInRanges,
+} from './versions.js';
 
 export function evaluateCondition(condition: Condition, facts: Facts): CheckedCondition {
   if ('component' in condition) return evaluateComponent(condition, facts);
@@ -97,6 +102,20 @@ function evaluateKernel(condition: KernelCondition, facts: Facts): CheckedCondit
   const range = facts['kernel.upstreamRange'];
   const backport = facts['kernel.backportHeavy'];
   if (isKnown(backport) && backport.value === true) {
+    // Backports bring a kernel later changes; they do not take it back before its own base:
+    // a kernel newer than every affected range is outside it ("<5.11.0" on a 6.8 base).
+    if (
+      isKnown(upstream) &&
+      typeof upstream.value === 'string' &&
+      versionAboveRanges(upstream.value, ranges)
+    )
+      return {
+        ...base,
+        fact: 'kernel.upstream',
+        actual: upstream.value,
+        result: 'false',
+        reason: `upstream ${upstream.value} (${upstream.source}) is newer than the range; backports do not take a kernel back`,
+      };
     return {
       ...base,
       fact: 'kernel.upstream',

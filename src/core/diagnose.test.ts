@@ -142,6 +142,19 @@ test('backport-heavy kernels make kernel ranges unknown', () => {
   assert.match(finding.conditions[1]!.reason, /backports/);
 });
 
+test('a backport-heavy kernel newer than every affected range is outside it; below a bound it stays unknown', () => {
+  // Ubuntu's 6.8.0-45 (upstream 6.8.12, backport-heavy) is newer than "<5.11": backports add to a
+  // kernel, they never take it back.
+  const newer = run(
+    mergeFacts(
+      componentFact('widget@1.14.0', '--with'),
+      kernelFacts('6.8.0-45-generic', '--kernel'),
+    ),
+  ).findings.find((f) => f.id === 'versioned')!;
+  assert.equal(newer.verdict, 'ruled-out');
+  assert.match(newer.conditions[1]!.reason, /newer than the range/);
+});
+
 /** A general entry: the mechanism, with two causes the facts can tell apart. */
 const mechanism = `id: map-create-eperm
 family: map-create-eperm
@@ -253,4 +266,50 @@ conditions:
   assert.match(without.findings[0]!.reasoning, /none of tracer is installed/);
   const withTracer = check(mergeFacts(old, componentFact('tracer@1.4.0', '--with')), capabilityKb);
   assert.equal(withTracer.findings[0]!.severity, 'error');
+});
+
+test('two general entries on one line: the facts rank the family they leave a cause for above the one whose causes they exclude', () => {
+  const family = (id: string, when: string) => `id: ${id}
+family: ${id}
+layer: general
+title: ${id}
+severity: error
+components: [kernel]
+summary: s
+explanation: e
+signatures:
+  - name: eperm
+    pattern: 'map create[^\\n]*?{errno:EPERM}'
+    priority: ${id === 'aaa-memlock' ? 1 : 5}
+differential:
+  - cause: its own cause
+    when:
+${when}
+    check: c
+  - cause: the other family's cause
+    check: c
+    entry: ${id === 'aaa-memlock' ? 'zzz-privilege' : 'aaa-memlock'}
+fix: f
+references:
+  - url: https://example.org/${id}
+    kind: docs
+examples:
+  - text: 'map create: EPERM'
+    source: https://example.org/${id}
+`;
+  const shared = kbFromYaml(
+    family('aaa-memlock', "      - kernel: '<5.11.0'\n        source: https://example.org/k"),
+    family(
+      'zzz-privilege',
+      '      - fact: process.uid\n        notEquals: 0\n        source: https://example.org/u',
+    ),
+  );
+  const first = (facts: object) =>
+    diagnose([{ name: 'log', text: 'map create: operation not permitted' }], facts, shared)
+      .findings[0]!.id;
+  // Without facts the priority decides; a 5.10 kernel proves the memlock cause; a 6.8 one
+  // excludes it, whatever the priorities say.
+  assert.equal(first({}), 'zzz-privilege');
+  assert.equal(first(kernelFacts('5.10.197', '--kernel')), 'aaa-memlock');
+  assert.equal(first(kernelFacts('6.8.12', '--kernel')), 'zzz-privilege');
 });

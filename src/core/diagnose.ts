@@ -99,6 +99,9 @@ export function reportScan(
       priority: evidence.priority,
       cause: evidence.cause,
       first: evidence.first.sequence,
+      factSupport: differential
+        ? ownCauseSupport(evidence.issue, differential, kb)
+        : provenConditions(finding),
     };
   });
   yieldToConditional(findings.map(({ finding }) => finding));
@@ -218,6 +221,13 @@ interface RankedFinding {
   /** Some match was a cause line (not only lines reporting a consequence). */
   cause: boolean;
   first: number;
+  /**
+   * What the facts say for this entry: for a specific entry, how many of its conditions they
+   * prove; for a general one, +1 when every condition of a cause of its own family holds, -1 when
+   * they exclude every such cause (the causes it lists that other families explain do not count
+   * for it), 0 otherwise.
+   */
+  factSupport: number;
 }
 
 /**
@@ -241,7 +251,7 @@ function rankFindings(a: RankedFinding, b: RankedFinding): number {
     verdictTier(a.finding.verdict) - verdictTier(b.finding.verdict) ||
     Number(b.cause) - Number(a.cause) ||
     specificity(b.finding) - specificity(a.finding) ||
-    provenConditions(b.finding) - provenConditions(a.finding) ||
+    b.factSupport - a.factSupport ||
     b.priority - a.priority ||
     VERDICTS.indexOf(a.finding.verdict) - VERDICTS.indexOf(b.finding.verdict) ||
     rankFinding(a.finding) - rankFinding(b.finding) ||
@@ -280,6 +290,27 @@ function yieldToConditional(findings: readonly Finding[]): void {
 
 function verdictTier(verdict: Verdict): number {
   return verdict === 'benign' ? 2 : verdict === 'ruled-out' ? 1 : 0;
+}
+
+/**
+ * A general entry's differential read for its own family: the causes with conditions it names
+ * itself or through an entry of its family. EPERM on map create is a memlock cause on a kernel before 5.11 and not
+ * after; an unprivileged-BPF cause whatever the kernel: the kernel release settles it.
+ */
+function ownCauseSupport(
+  issue: LoadedIssue,
+  differential: readonly DifferentialCause[],
+  kb: KnowledgeBase,
+): number {
+  // Causes without conditions are neither proven nor excluded by facts: they do not count.
+  const own = differential.filter(
+    (cause) =>
+      cause.conditions.length > 0 &&
+      (!cause.entry || kb.byId.get(cause.entry)?.family === issue.family),
+  );
+  if (own.some((cause) => cause.result === 'fits')) return 1;
+  if (own.length > 0 && own.every((cause) => cause.result === 'excluded')) return -1;
+  return 0;
 }
 
 function provenConditions(finding: Finding): number {

@@ -56,6 +56,16 @@ export function versionInRanges(version: string, ranges: readonly string[]): boo
 }
 
 /**
+ * True when the version is newer than every version any of the ranges holds: each range has an
+ * upper bound and the version is above it ("<5.11.0" and 6.8.12).
+ */
+export function versionAboveRanges(version: string, ranges: readonly string[]): boolean {
+  return ranges.every((range) =>
+    semver.gtr(version, splitPrereleaseNumbers(range), { includePrerelease: true }),
+  );
+}
+
+/**
  * Three-state membership of an interval [min, max] (both inclusive) in a set of ranges:
  * true when every version in the interval is inside, false when none is, null otherwise.
  * Used when only bounds are known (a distro ABI between two known points).
