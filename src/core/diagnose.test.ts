@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { entryYaml, kbFromYaml } from '../../test/kb-fixtures.js';
 import { check, diagnose } from './diagnose.js';
-import { componentFact, kernelFacts, mergeFacts } from './facts.js';
+import { componentFact, kernelFacts, mergeFacts, type Facts } from './facts.js';
 import { hasActionableFindings } from './report.js';
 
 const versioned = entryYaml(
@@ -304,7 +304,7 @@ examples:
       '      - fact: process.uid\n        notEquals: 0\n        source: https://example.org/u',
     ),
   );
-  const first = (facts: object) =>
+  const first = (facts: Facts) =>
     diagnose([{ name: 'log', text: 'map create: operation not permitted' }], facts, shared)
       .findings[0]!.id;
   // Without facts the priority decides; a 5.10 kernel proves the memlock cause; a 6.8 one

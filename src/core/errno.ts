@@ -1,12 +1,15 @@
 // Linux errno names, numbers and the strerror texts that runtimes print for them.
 // Source: include/uapi/asm-generic/errno-base.h and errno.h (x86-64, arm64 and most
 // architectures share these numbers); messages as glibc's strerror and Go's syscall package
-// print them (Go lower-cases them: "no space left on device").
+// print them (Go lower-cases them: "no space left on device"), and where musl (Alpine and other
+// static images) words them differently, musl's text too (src/errno/__strerror.h).
 
 export interface Errno {
   name: string;
   number: number;
   message: string;
+  /** The same errno in another C library's words (musl's "Resource busy" for EBUSY). */
+  also?: readonly string[];
 }
 
 const TABLE: readonly Errno[] = [
@@ -18,23 +21,28 @@ const TABLE: readonly Errno[] = [
   { name: 'E2BIG', number: 7, message: 'Argument list too long' },
   { name: 'EBADF', number: 9, message: 'Bad file descriptor' },
   { name: 'EAGAIN', number: 11, message: 'Resource temporarily unavailable' },
-  { name: 'ENOMEM', number: 12, message: 'Cannot allocate memory' },
+  { name: 'ENOMEM', number: 12, message: 'Cannot allocate memory', also: ['Out of memory'] },
   { name: 'EACCES', number: 13, message: 'Permission denied' },
   { name: 'EFAULT', number: 14, message: 'Bad address' },
-  { name: 'EBUSY', number: 16, message: 'Device or resource busy' },
+  { name: 'EBUSY', number: 16, message: 'Device or resource busy', also: ['Resource busy'] },
   { name: 'EEXIST', number: 17, message: 'File exists' },
   { name: 'EXDEV', number: 18, message: 'Invalid cross-device link' },
   { name: 'ENODEV', number: 19, message: 'No such device' },
   { name: 'ENOTDIR', number: 20, message: 'Not a directory' },
   { name: 'EINVAL', number: 22, message: 'Invalid argument' },
-  { name: 'EMFILE', number: 24, message: 'Too many open files' },
+  {
+    name: 'EMFILE',
+    number: 24,
+    message: 'Too many open files',
+    also: ['No file descriptors available'],
+  },
   { name: 'ENOSPC', number: 28, message: 'No space left on device' },
   { name: 'EROFS', number: 30, message: 'Read-only file system' },
   { name: 'ERANGE', number: 34, message: 'Numerical result out of range' },
   { name: 'ENOSYS', number: 38, message: 'Function not implemented' },
   { name: 'ELOOP', number: 40, message: 'Too many levels of symbolic links' },
-  { name: 'EOPNOTSUPP', number: 95, message: 'Operation not supported' },
-  { name: 'ENOTSUP', number: 95, message: 'Operation not supported' },
+  { name: 'EOPNOTSUPP', number: 95, message: 'Operation not supported', also: ['Not supported'] },
+  { name: 'ENOTSUP', number: 95, message: 'Operation not supported', also: ['Not supported'] },
   // Kernel-internal (include/linux/errno.h), but BPF returns it to user space.
   { name: 'ENOTSUPP', number: 524, message: 'Unknown error 524' },
 ];
@@ -42,7 +50,12 @@ const TABLE: readonly Errno[] = [
 const byName = new Map(TABLE.map((errno) => [errno.name, errno]));
 const byNumber = new Map<number, Errno>();
 for (const errno of TABLE) if (!byNumber.has(errno.number)) byNumber.set(errno.number, errno);
-const byMessage = new Map(TABLE.map((errno) => [errno.message.toLowerCase(), errno]));
+/** Every text an errno is printed as: glibc's (and Go's) strerror, then other libraries'. */
+const messagesOf = (errno: Errno): string[] => [errno.message, ...(errno.also ?? [])];
+const byMessage = new Map<string, Errno>();
+for (const errno of TABLE)
+  for (const message of messagesOf(errno))
+    if (!byMessage.has(message.toLowerCase())) byMessage.set(message.toLowerCase(), errno);
 
 /**
  * Finds the errno a captured text stands for, in any spelling a front end prints: a name
@@ -81,7 +94,7 @@ export function errnoPattern(names: readonly string[]): string {
   const numbers = any(errnos.map((errno) => String(errno.number)));
   return `(?:${[
     `-?\\b${any(errnos.map((errno) => errno.name))}\\b`,
-    any(errnos.map((errno) => caseless(errno.message))),
+    any(errnos.flatMap((errno) => messagesOf(errno).map(caseless))),
     `\\b[Ee]rr(?:no)?\\s?[=:]?\\s?-?${numbers}\\b`,
     `\\b(?:[Ee]rror|[Cc]ode|ret(?:val)?|rc)\\s?[=:]?\\s?-${numbers}\\b`,
     `\\b[Oo]s error ${numbers}\\b`,
@@ -102,6 +115,7 @@ export function errnoSpellings(name: string): string[] {
     errno.message,
     errno.message.toLowerCase(),
     errno.message.toUpperCase(),
+    ...(errno.also ?? []),
     `errno ${n}`,
     `errno=${n}`,
     `errno: -${n}`,
@@ -135,8 +149,10 @@ export function errnoNames(): string[] {
   return TABLE.map((errno) => errno.name);
 }
 
-/** Every errno's strerror text, for the same checks. */
+/** Every errno's glibc strerror text, for the same checks. */
 export function errnoMessages(): string[] {
+  // glibc's texts only: musl's "Not supported" or "Out of memory" are also plain words that
+  // fixed messages use ("kprobe_multi not supported"), which are not errnos spelled out.
   return [...new Set(TABLE.map((errno) => errno.message))];
 }
 
