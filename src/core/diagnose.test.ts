@@ -269,18 +269,12 @@ conditions:
 });
 
 test('two general entries on one line: the facts rank the family they leave a cause for above the one whose causes they exclude', () => {
-  const family = (id: string, when: string) => `id: ${id}
-family: ${id}
-layer: general
-title: ${id}
-severity: error
-components: [kernel]
-summary: s
-explanation: e
-signatures:
-  - name: eperm
-    pattern: 'map create[^\\n]*?{errno:EPERM}'
-    priority: ${id === 'aaa-memlock' ? 1 : 5}
+  // A general entry of its own family: one cause of its own, one that the other family explains.
+  const family = (id: string, when: string, other: string, priority: number) =>
+    entryYaml(
+      id,
+      'map create[^\\n]*?{errno:EPERM}',
+      `layer: general
 differential:
   - cause: its own cause
     when:
@@ -288,20 +282,22 @@ ${when}
     check: c
   - cause: the other family's cause
     check: c
-    entry: ${id === 'aaa-memlock' ? 'zzz-privilege' : 'aaa-memlock'}
-fix: f
-references:
-  - url: https://example.org/${id}
-    kind: docs
-examples:
-  - text: 'map create: EPERM'
-    source: https://example.org/${id}
-`;
+    entry: ${other}
+`,
+      priority,
+    );
   const shared = kbFromYaml(
-    family('aaa-memlock', "      - kernel: '<5.11.0'\n        source: https://example.org/k"),
+    family(
+      'aaa-memlock',
+      "      - kernel: '<5.11.0'\n        source: https://example.org/k",
+      'zzz-privilege',
+      1,
+    ),
     family(
       'zzz-privilege',
       '      - fact: process.uid\n        notEquals: 0\n        source: https://example.org/u',
+      'aaa-memlock',
+      5,
     ),
   );
   const first = (facts: Facts) =>
