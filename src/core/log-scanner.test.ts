@@ -130,3 +130,71 @@ test("one input holding two verifier logs (crun's, then Tetragon's): each findin
   assert.match(tetragon.error ?? '', /BPF program is too large\. Processed 1000001 insn/);
   assert.match(crun.insn?.text ?? '', /if r2 != 0x2 goto pc\+3/);
 });
+
+/** Folds a line at spaces into lines of at most `width` characters, as a terminal or a mail does. */
+function fold(line: string, width: number, prefix = ''): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of line.split(' ')) {
+    if (current && current.length + word.length + 1 > width) {
+      lines.push(prefix + current);
+      current = word;
+    } else current = current ? `${current} ${word}` : word;
+  }
+  lines.push(prefix + current);
+  return lines;
+}
+
+test('a line wrapped at a fixed width (a terminal, a quoted reply) is found as the whole line is', () => {
+  const lines = kb.issues
+    .filter((issue) => !issue.benign)
+    .flatMap((issue) => issue.examples.map((example) => example.text.trim()))
+    .filter((text) => !text.includes('\n') && text.length >= 100 && !/\s{2}/.test(text));
+  assert.ok(lines.length > 50, `only ${lines.length} one-line examples to wrap`);
+  // The families: where a specific entry explains the first half already, the joined line is not
+  // tried again, so its general entry may be missing; the family found is the same.
+  const found = (result: ReturnType<typeof scan>) =>
+    [...new Set(result.evidence.map((evidence) => evidence.issue.family))].sort();
+  const byBlocks = (wrapped: string[]) => {
+    const scanner = new LogScanner(kb);
+    scanner.beginInput('log');
+    for (let i = 0; i < wrapped.length; i += 2)
+      scanner.pushBytes(Buffer.from(wrapped.slice(i, i + 2).join('\n')));
+    scanner.endInput(0);
+    return scanner.finish();
+  };
+  let wrappedLines = 0;
+  for (const line of lines) {
+    const whole = found(scan([line]));
+    for (const [width, prefix] of [
+      [72, '> '],
+      [80, ''],
+    ] as const) {
+      const wrapped = fold(line, width, prefix);
+      if (wrapped.length < 2) continue;
+      const context = `${wrapped.join('\n')}\n`;
+      assert.deepEqual(found(scan(wrapped)), whole, context);
+      assert.deepEqual(found(scan(wrapped, { prefilter: false })), whole, context);
+      assert.deepEqual(found(byBlocks(['noise', ...wrapped, 'noise'])), whole, context);
+      wrappedLines++;
+    }
+  }
+  assert.ok(wrappedLines > 50);
+});
+
+const HALVES = ['load objects: map events: map create:', 'operation not permitted'];
+
+test('lines that carry their own timestamp, or end a sentence, are not joined', () => {
+  const whole = ids(scan([HALVES.join(' ')]));
+  assert.ok(whole.length > 0);
+  assert.deepEqual(ids(scan(HALVES)), whole);
+  const stamped = HALVES.map((half, i) => `2024-05-01T10:00:0${i}Z ${half}`);
+  assert.deepEqual(ids(scan(stamped)), []);
+  assert.deepEqual(ids(scan(['load objects: map events: map create failed.', HALVES[1]!])), []);
+});
+
+test('only the first lines of an input are tried joined, so a big log pays for them alone', () => {
+  const filler = Array.from({ length: 5000 }, (_, i) => `ordinary line ${i} of a long log`);
+  assert.deepEqual(ids(scan([...HALVES, ...filler])), ids(scan([HALVES.join(' ')])));
+  assert.deepEqual(ids(scan([...filler, ...HALVES])), []);
+});

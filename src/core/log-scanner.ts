@@ -12,7 +12,7 @@ import type { Facts } from './facts.js';
 import type { InputNotes, InputSummary, Match } from './report.js';
 import { asciiLowerCase, LiteralSet, longestAsciiPiece } from './literal-set.js';
 import { rawPieces } from '../kb/literals.js';
-import { matchLine, matchWindow, unescapeLine, type SignatureMatch } from './scan.js';
+import { matchAcross, matchLine, matchWindow, unescapeLine, type SignatureMatch } from './scan.js';
 
 const MAX_REAL_CAUSE_HINTS = 3;
 /** Lines after the last verifier line that still belong to its log (the error, the summary). */
@@ -64,6 +64,39 @@ export interface ScanResult {
   inputs: InputSummary[];
   /** Facts the text states (uname output, versions, sysctls), with "the text, line N" as source. */
   textFacts: Facts;
+}
+
+/**
+ * Pasted text arrives wrapped at a fixed width (a narrow terminal, a quoted reply: "> "), which
+ * cuts an error line in two. The first lines of each input (a paste, a short log) are read whole
+ * and every line that looks cut is also tried joined with the next; a log longer than this pays
+ * for its first lines only, so the scan of big files keeps its speed.
+ */
+const WRAP_WINDOW_LINES = 2000;
+/** A joined line is held up to this size (a line wrapped over several lines). */
+const MAX_WRAPPED_CHARS = 4096;
+const MIN_WRAPPED_CHARS = 20;
+/** How a sentence ends; a wrapped line ends anywhere else (at a quote or a bracket too). */
+const ENDS_SENTENCE = /[.!?]\s*$/;
+/**
+ * A line that starts a message of its own: a klog header, a bracket, a date, a shell prompt, a
+ * level word (LXC's "ERROR    cgroup2_devices - ..."), a logfmt key, a capitalised "Word: ".
+ */
+const STARTS_MESSAGE =
+  /^(?:[EWIF]\d{4} |\[|\d{4}-\d\d|\$ |# |(?:ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE|FATAL|CRIT(?:ICAL)?|NOTICE)\b|(?:time|ts|level|lvl)=|[A-Z][a-z]{1,20}: )/;
+const QUOTE_PREFIX = /^\s*>+ ?/;
+/** How the lines of a verifier log start: an instruction, a register state, a branch, a summary. */
+const VERIFIER_LINE_START =
+  /^\s*(?:\d{1,7}: \([0-9a-f]{2}\)|R\d{1,2}(?:_[rw]{1,2})?=|from \d{1,7} to \d{1,7}:|last_idx |processed \d+ insns)/;
+/** A shell prompt: "$ cmd", "# cmd", "user@host:~$ cmd", "[root@host dir]# cmd". */
+const STARTS_COMMAND = /^\s*(?:>+ ?)?(?:[$#] |\[?[\w.-]{1,32}@[\w.-]{1,64}[^$#\n]{0,80}[$#] )/;
+
+interface WrappedLine {
+  text: string;
+  index: number;
+  line: number;
+  timestamp: string | undefined;
+  quoted: boolean;
 }
 
 interface SignatureRef {
@@ -165,6 +198,10 @@ function rawLiterals(refs: readonly SignatureRef[], verifier: boolean): LiteralS
 }
 
 const NEWLINE = 0x0a;
+
+function looksWrapped(text: string): boolean {
+  return text.trim().length >= MIN_WRAPPED_CHARS && !ENDS_SENTENCE.test(text);
+}
 
 function lineEnd(bytes: Buffer, from: number): number {
   const end = bytes.indexOf(NEWLINE, from);
@@ -286,6 +323,7 @@ export class LogScanner {
   private benignLinesSeen = new Set<number>();
   private verifier: VerifierLogParser | null = null;
   private verifierTail = 0;
+  private wrapped: WrappedLine | null = null;
   /** Physical lines of the verifier log being read, and the logs of this input read before it. */
   private verifierLines = { first: 0, last: 0 };
   private verifierLogs: VerifierLogSpan[] = [];
@@ -315,6 +353,7 @@ export class LogScanner {
     this.benignLinesSeen = new Set();
     this.verifier = null;
     this.verifierTail = 0;
+    this.wrapped = null;
     this.verifierLogs = [];
     this.inputEvidence = [];
     this.physicalLines = 0;
@@ -369,6 +408,7 @@ export class LogScanner {
       this.windows.size > 0 ||
       this.hintCollectors.length > 0 ||
       this.verifierTail > 0 ||
+      this.physicalLines < WRAP_WINDOW_LINES ||
       this.factReader.waiting ||
       this.reader!.busy
     );
@@ -419,6 +459,7 @@ export class LogScanner {
     this.feedVerifier(text, record.line);
     for (const window of [...this.windows.values()]) this.extendWindow(window, text, record);
     let benignHere = false;
+    let explained = false;
     for (const ref of this.prefilter.candidates(text)) {
       const signature = ref.signature;
       if (signature.startRegex) {
@@ -427,11 +468,53 @@ export class LogScanner {
         continue;
       }
       const match = matchLine(signature, text, index, record.line);
-      if (match && this.record(ref, match, record.timestamp) && this.kb.issues[ref.issue]!.benign)
-        benignHere = true;
+      if (!match) continue;
+      const issue = this.kb.issues[ref.issue]!;
+      if (this.record(ref, match, record.timestamp) && issue.benign) benignHere = true;
+      if (issue.layer === 'specific') explained = true;
     }
     if (benignHere) this.benignLinesSeen.add(record.line);
+    if (index < WRAP_WINDOW_LINES) this.tryWrapped(text, index, record, explained);
     this.collectHints(text, record.line);
+  }
+
+  /**
+   * Joins the line before (when it looked cut) with this one when this one continues it: no
+   * timestamp of its own, no start of a message, the same quoting. Only matches across the join
+   * count; the joined line is kept while it still looks cut (a line wrapped over several). A
+   * line a specific entry explains whole is neither a first half nor a continuation: that keeps
+   * a log of complete error lines from paying twice.
+   */
+  private tryWrapped(text: string, index: number, record: LogRecord, explained: boolean): void {
+    const pending = this.wrapped;
+    this.wrapped = null;
+    // A verifier log's lines are whole lines, each its own instruction or state.
+    if (explained || VERIFIER_LINE_START.test(text)) return;
+    const quoted = QUOTE_PREFIX.test(text);
+    if (pending && record.timestamp === undefined && quoted === pending.quoted) {
+      const rest = (quoted ? text.replace(QUOTE_PREFIX, '') : text).trim();
+      if (rest.length > 0 && !STARTS_MESSAGE.test(rest)) {
+        const head = pending.text.trimEnd();
+        const joined = `${head} ${rest}`;
+        for (const ref of this.prefilter.candidates(joined)) {
+          const match = matchAcross(
+            ref.signature,
+            joined,
+            head.length,
+            pending.index,
+            pending.line,
+          );
+          if (match) this.record(ref, match, pending.timestamp);
+        }
+        if (joined.length <= MAX_WRAPPED_CHARS && looksWrapped(joined)) {
+          this.wrapped = { ...pending, text: joined };
+          return;
+        }
+      }
+    }
+    // A shell command line is whole too (its output starts on the next line).
+    if (looksWrapped(text) && !STARTS_COMMAND.test(text))
+      this.wrapped = { text, index, line: record.line, timestamp: record.timestamp, quoted };
   }
 
   private feedVerifier(text: string, line: number): void {

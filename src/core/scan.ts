@@ -50,6 +50,24 @@ export function matchLine(
 }
 
 /**
+ * A one-line signature on two lines of a paste wrapped at a fixed width (a narrow terminal, a
+ * quoted reply), joined by a space: a match counts only when it crosses the join at `boundary`,
+ * which is what neither line alone could match.
+ */
+export function matchAcross(
+  signature: CompiledSignature,
+  text: string,
+  boundary: number,
+  index: number,
+  line: number,
+): SignatureMatch | null {
+  const found = signature.regex.exec(text);
+  if (!found || found.index >= boundary || found.index + found[0].length <= boundary) return null;
+  if (signature.excludeRegex?.test(text)) return null;
+  return toMatch(signature, index, line, found, shortenAround(text, found.index));
+}
+
+/**
  * A multi-line signature on a window: its lines joined by "\n", the first one where the start
  * regex matched. consumedLines: the window's lines up to the end of the match.
  */
