@@ -187,10 +187,15 @@ function textVerdict(
   if (conditions.some((condition) => condition.result === 'false')) return 'ruled-out';
   if (!conditions.every((condition) => condition.result === 'true')) return 'likely';
   if (issue.layer === 'general') {
-    const left = (differential ?? []).filter((cause) => cause.result !== 'excluded');
+    const left = causesLeft(differential ?? []);
     return left.length === 1 && left[0]!.result === 'fits' ? 'confirmed' : 'likely';
   }
   return 'confirmed';
+}
+
+/** The causes of a differential that the facts do not exclude. */
+function causesLeft(differential: readonly DifferentialCause[]): DifferentialCause[] {
+  return differential.filter((cause) => cause.result !== 'excluded');
 }
 
 /** Each cause of a general entry's differential, with its conditions evaluated over the facts. */
@@ -359,7 +364,7 @@ function explainDifferential(
   reasoning: string,
 ): string {
   if (verdict === 'ruled-out') return reasoning;
-  const left = differential.filter((cause) => cause.result !== 'excluded');
+  const left = causesLeft(differential);
   const fitting = left.filter((cause) => cause.result === 'fits');
   const unknownConditions = conditions.some((condition) => condition.result === 'unknown');
   const prefix = unknownConditions ? `${reasoning} ` : 'The text shows the mechanism. ';

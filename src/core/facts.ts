@@ -84,6 +84,32 @@ export function componentFact(spec: string, source: string): Facts {
 }
 
 /** Later facts override earlier ones, key by key. */
+/**
+ * The numeric sysctls kcompat takes as facts, by the name `sysctl` prints and their fact key: the
+ * host reads them under /proc/sys (src/host/system.ts), and a pasted text may state them
+ * (src/core/text-facts.ts). The user namespace ones are read by the host with their own rules.
+ */
+export const SYSCTL_FACT_KEYS: Readonly<Record<string, string>> = {
+  'kernel.unprivileged_bpf_disabled': 'kernel.unprivilegedBpfDisabled',
+  'net.core.bpf_jit_enable': 'kernel.bpfJitEnable',
+  'net.core.bpf_jit_harden': 'kernel.bpfJitHarden',
+  'kernel.perf_event_paranoid': 'kernel.perfEventParanoid',
+  // BPF JIT memory across all programs (4.20+, bpf_jit_limit; 0 fails every JIT load).
+  'net.core.bpf_jit_limit': 'kernel.bpfJitLimit',
+  'kernel.pid_max': 'kernel.pidMax',
+  'kernel.threads-max': 'kernel.threadsMax',
+  'fs.inotify.max_user_instances': 'inotify.maxUserInstances',
+  'fs.inotify.max_user_watches': 'inotify.maxUserWatches',
+  'user.max_user_namespaces': 'userns.maxUserNamespaces',
+  'kernel.unprivileged_userns_clone': 'userns.unprivilegedUsernsClone',
+  'kernel.apparmor_restrict_unprivileged_userns': 'userns.apparmorRestrictUnprivileged',
+};
+
+/** Where a sysctl is read: kernel.pid_max is /proc/sys/kernel/pid_max. */
+export function sysctlPath(name: string): string {
+  return `/proc/sys/${name.replace(/\./g, '/')}`;
+}
+
 export function mergeFacts(...layers: Facts[]): Facts {
   return Object.assign({}, ...layers) as Facts;
 }

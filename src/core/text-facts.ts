@@ -6,23 +6,15 @@
 // are facts like any other, with the source "the text, line N"; reportScan layers them over the
 // facts of the host kcompat runs on (src/core/diagnose.ts, mergeTextFacts). Pure.
 import { kernelReleaseProblem } from './kernel-release.js';
-import { componentVersionKey, kernelFacts, known, type Facts, type FactValue } from './facts.js';
+import {
+  componentVersionKey,
+  kernelFacts,
+  known,
+  SYSCTL_FACT_KEYS,
+  type Facts,
+  type FactValue,
+} from './facts.js';
 import { normalizeVersion } from './versions.js';
-
-/** Sysctls the text may show as `name = value` (sysctl) or as the value after `cat /proc/sys/...`. */
-const SYSCTL_FACTS: Record<string, string> = {
-  'kernel.unprivileged_bpf_disabled': 'kernel.unprivilegedBpfDisabled',
-  'user.max_user_namespaces': 'userns.maxUserNamespaces',
-  'kernel.unprivileged_userns_clone': 'userns.unprivilegedUsernsClone',
-  'kernel.apparmor_restrict_unprivileged_userns': 'userns.apparmorRestrictUnprivileged',
-  'kernel.perf_event_paranoid': 'kernel.perfEventParanoid',
-  'net.core.bpf_jit_limit': 'kernel.bpfJitLimit',
-  'net.core.bpf_jit_enable': 'kernel.bpfJitEnable',
-  'fs.inotify.max_user_instances': 'inotify.maxUserInstances',
-  'fs.inotify.max_user_watches': 'inotify.maxUserWatches',
-  'kernel.pid_max': 'kernel.pidMax',
-  'kernel.threads-max': 'kernel.threadsMax',
-};
 
 /** `tool version X` lines, as each tool prints its version. */
 const VERSION_LINES: { component: string; pattern: RegExp }[] = [
@@ -78,7 +70,7 @@ export const TEXT_FACT_LITERALS: readonly string[] = [
   'confidentiality',
   'cgroup2fs',
   'Cgroup Version',
-  ...Object.keys(SYSCTL_FACTS),
+  ...Object.keys(SYSCTL_FACT_KEYS),
 ];
 
 export interface TextFact {
@@ -155,11 +147,11 @@ export class TextFactReader {
     const cgroupVersion = /^\s*Cgroup Version:\s*([12])\s*$/.exec(text);
     if (cgroupVersion) set('cgroup.layout', cgroupVersion[1] === '2' ? 'v2' : 'v1');
 
-    // `sysctl name` prints "name = value"; a line that sets it (sysctl -w, echo, a config
-    // suggestion) says what someone wants, not what the machine had.
+    // Sysctls (SYSCTL_FACT_KEYS): `sysctl name` prints "name = value"; a line that sets it
+    // (sysctl -w, echo, a config suggestion) says what someone wants, not what the machine had.
     const sysctl = /\b([a-z_]+(?:\.[a-z_-]+)+)\s*=\s*(-?\d+)\b/.exec(text);
-    if (sysctl && SYSCTL_FACTS[sysctl[1]!] && !/\s-w\s|\becho\b|--write|\bset\b/i.test(text))
-      set(SYSCTL_FACTS[sysctl[1]!]!, Number(sysctl[2]));
+    if (sysctl && SYSCTL_FACT_KEYS[sysctl[1]!] && !/\s-w\s|\becho\b|--write|\bset\b/i.test(text))
+      set(SYSCTL_FACT_KEYS[sysctl[1]!]!, Number(sysctl[2]));
     const lockdown = /^\[?none\]? \[?integrity\]? \[?confidentiality\]?$/.test(trimmed)
       ? /\[(none|integrity|confidentiality)\]/.exec(trimmed)?.[1]
       : undefined;
@@ -169,7 +161,7 @@ export class TextFactReader {
     // Commands whose answer is the next line.
     if (/\buname -r\s*$/.test(trimmed)) this.awaiting = { kind: 'release' };
     const cat = /\/proc\/sys\/([\w/-]+)\s*$/.exec(trimmed);
-    const catKey = cat ? SYSCTL_FACTS[cat[1]!.replace(/\//g, '.')] : undefined;
+    const catKey = cat ? SYSCTL_FACT_KEYS[cat[1]!.replace(/\//g, '.')] : undefined;
     if (catKey) this.awaiting = { kind: 'sysctl', key: catKey };
     if (/\bulimit -l\s*$/.test(trimmed)) this.awaiting = { kind: 'memlock' };
     if (/\bstat -f(?:c|\s+-c) %T \/sys\/fs\/cgroup\/?\s*$/.test(trimmed))

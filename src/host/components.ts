@@ -31,7 +31,7 @@ export interface ComponentSpec {
 //   k3s --version:         "k3s version v1.31.2+k3s1 (6da20424)"
 //   nvidia-ctk --version:  "NVIDIA Container Toolkit CLI version 1.17.3"
 //   bpftrace --version:    "bpftrace v0.21.2"
-//   iptables --version:    "iptables v1.8.9 (nf_tables)" (the backend is read by system.ts)
+//   iptables --version:    "iptables v1.8.9 (nf_tables)" (the backend is read below, iptablesBackend)
 export const COMPONENTS: readonly ComponentSpec[] = [
   { name: 'crun', commands: ['crun'], args: ['--version'], pattern: /crun version (\S+)/ },
   { name: 'runc', commands: ['runc'], args: ['--version'], pattern: /runc version (\S+)/ },

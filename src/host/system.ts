@@ -1,7 +1,7 @@
 // Host facts read from files: kernel config, BTF, lockdown, sysctls, bpffs and cgroup mounts,
 // user namespaces, the process's credentials and limits, procfs. Reads only; never mounts.
 import { constants } from 'node:fs';
-import { known, unknown, type Facts } from '../core/facts.js';
+import { known, SYSCTL_FACT_KEYS, sysctlPath, unknown, type Facts } from '../core/facts.js';
 import type { HostFs } from './read.js';
 
 // include/uapi/linux/capability.h, bit numbers 0..40.
@@ -158,20 +158,8 @@ export function collectKernelFeatureFacts(fs: HostFs): Facts {
       : unknown(lockdown.reason);
   }
 
-  for (const [key, path] of [
-    ['kernel.unprivilegedBpfDisabled', '/proc/sys/kernel/unprivileged_bpf_disabled'],
-    ['kernel.bpfJitEnable', '/proc/sys/net/core/bpf_jit_enable'],
-    ['kernel.bpfJitHarden', '/proc/sys/net/core/bpf_jit_harden'],
-    ['kernel.perfEventParanoid', '/proc/sys/kernel/perf_event_paranoid'],
-    // BPF JIT memory across all programs (4.20+, bpf_jit_limit; 0 fails every JIT load).
-    ['kernel.bpfJitLimit', '/proc/sys/net/core/bpf_jit_limit'],
-    ['kernel.pidMax', '/proc/sys/kernel/pid_max'],
-    ['kernel.threadsMax', '/proc/sys/kernel/threads-max'],
-    ['inotify.maxUserInstances', '/proc/sys/fs/inotify/max_user_instances'],
-    ['inotify.maxUserWatches', '/proc/sys/fs/inotify/max_user_watches'],
-  ] as const) {
-    facts[key] = numericSysctl(fs, path);
-  }
+  for (const [name, key] of Object.entries(SYSCTL_FACT_KEYS))
+    if (!key.startsWith('userns.')) facts[key] = numericSysctl(fs, sysctlPath(name));
   Object.assign(facts, collectSecurityModuleFacts(fs), collectKernelListFacts(fs));
   return facts;
 }
@@ -432,15 +420,15 @@ export function collectUsernsFacts(
   userName: string | undefined,
 ): Facts {
   const facts: Facts = {
-    'userns.maxUserNamespaces': numericSysctl(fs, '/proc/sys/user/max_user_namespaces'),
+    'userns.maxUserNamespaces': numericSysctl(fs, sysctlPath('user.max_user_namespaces')),
     'userns.unprivilegedUsernsClone': optionalSysctl(
       fs,
-      '/proc/sys/kernel/unprivileged_userns_clone',
+      sysctlPath('kernel.unprivileged_userns_clone'),
       'the Debian knob is not in this kernel',
     ),
     'userns.apparmorRestrictUnprivileged': optionalSysctl(
       fs,
-      '/proc/sys/kernel/apparmor_restrict_unprivileged_userns',
+      sysctlPath('kernel.apparmor_restrict_unprivileged_userns'),
       'no Ubuntu AppArmor user-namespace restriction in this kernel',
     ),
   };

@@ -1,6 +1,8 @@
 // Every signature that names an errno ({errno:...}) must match each spelling of it: each example
-// the signature matches (its entry's, or its family's, on its own apart from the entry's other signatures) is fed again with its errno written every other way (the name, -NAME,
-// the strerror text in three cases, errno N, err=-N, os error N, [Errno N], Os { code: N, (-N)).
+// the signature matches (its entry's, or its family's; the signature alone, apart from the
+// entry's other signatures) is fed again with its errno written every other way (the name,
+// -NAME, the strerror text in three cases, errno N, err=-N, os error N, [Errno N], Os { code: N,
+// (-N)).
 // Used by the test suite and `npm run kb:check`.
 import { diagnose } from '../core/diagnose.js';
 import { errnoSpellings } from '../core/errno.js';
