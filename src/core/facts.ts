@@ -106,6 +106,57 @@ export const SYSCTL_FACT_KEYS: Readonly<Record<string, string>> = {
 };
 
 /** Where a sysctl is read: kernel.pid_max is /proc/sys/kernel/pid_max. */
+// include/uapi/linux/capability.h, bit numbers 0..40.
+export const CAPABILITY_NAMES = [
+  'CAP_CHOWN',
+  'CAP_DAC_OVERRIDE',
+  'CAP_DAC_READ_SEARCH',
+  'CAP_FOWNER',
+  'CAP_FSETID',
+  'CAP_KILL',
+  'CAP_SETGID',
+  'CAP_SETUID',
+  'CAP_SETPCAP',
+  'CAP_LINUX_IMMUTABLE',
+  'CAP_NET_BIND_SERVICE',
+  'CAP_NET_BROADCAST',
+  'CAP_NET_ADMIN',
+  'CAP_NET_RAW',
+  'CAP_IPC_LOCK',
+  'CAP_IPC_OWNER',
+  'CAP_SYS_MODULE',
+  'CAP_SYS_RAWIO',
+  'CAP_SYS_CHROOT',
+  'CAP_SYS_PTRACE',
+  'CAP_SYS_PACCT',
+  'CAP_SYS_ADMIN',
+  'CAP_SYS_BOOT',
+  'CAP_SYS_NICE',
+  'CAP_SYS_RESOURCE',
+  'CAP_SYS_TIME',
+  'CAP_SYS_TTY_CONFIG',
+  'CAP_MKNOD',
+  'CAP_LEASE',
+  'CAP_AUDIT_WRITE',
+  'CAP_AUDIT_CONTROL',
+  'CAP_SETFCAP',
+  'CAP_MAC_OVERRIDE',
+  'CAP_MAC_ADMIN',
+  'CAP_SYSLOG',
+  'CAP_WAKE_ALARM',
+  'CAP_BLOCK_SUSPEND',
+  'CAP_AUDIT_READ',
+  'CAP_PERFMON',
+  'CAP_BPF',
+  'CAP_CHECKPOINT_RESTORE',
+];
+
+/** The capability names of a CapEff / CapPrm mask as /proc/<pid>/status prints it (hex). */
+export function capabilityNames(hexMask: string): string[] {
+  const mask = BigInt(`0x${hexMask}`);
+  return CAPABILITY_NAMES.filter((_, bit) => (mask >> BigInt(bit)) & 1n);
+}
+
 export function sysctlPath(name: string): string {
   return `/proc/sys/${name.replace(/\./g, '/')}`;
 }

@@ -120,3 +120,39 @@ test("the text's facts layer over the host's, and a contradiction is reported; t
   });
   assert.equal(value(planned.facts, 'components.crun.version'), '1.14.1');
 });
+
+test('who ran the command: a root prompt or sudo on a host (every capability), in a container (uid only), id and CapEff', () => {
+  for (const line of [
+    '[root@suse tools]# ./tcptop ',
+    'root@node-3:~/bcc# python3 tools/opensnoop.py',
+    '$ sudo bpftrace -e \'kprobe:do_sys_open { printf("%s\\n", comm) }\'',
+    'user@host:~/src$ sudo -E ./loader',
+    '-bash-4.4$ sudo ./RandomRead -r',
+  ]) {
+    const facts = factsOf(line);
+    assert.equal(value(facts, 'process.uid'), 0, line);
+    const caps = value(facts, 'process.capabilities') as string[];
+    assert.ok(caps.includes('CAP_SYS_ADMIN') && caps.includes('CAP_BPF'), line);
+    assert.match(
+      (facts['process.uid'] as { source: string }).source,
+      /\((?:a root shell prompt|run with sudo)\)$/,
+    );
+  }
+  // docker's container host name (12 hex digits): root, with the capabilities it was given.
+  const container = factsOf('root@3f4e5a6b7c8d:/# bpftool prog list');
+  assert.equal(value(container, 'process.uid'), 0);
+  assert.equal(container['process.capabilities'], undefined);
+  // Not a root command: sudo as another user, a comment, a prompt of a normal user.
+  for (const line of [
+    '$ sudo -u nobody ./tool',
+    '# sudo is not needed here',
+    'user@host:~$ ./tool',
+    '#include <linux/bpf.h>',
+  ])
+    assert.equal(value(factsOf(line), 'process.uid'), undefined, line);
+  const id = factsOf('$ id\nuid=1000(dev) gid=1000(dev) groups=1000(dev),27(sudo)');
+  assert.equal(value(id, 'process.uid'), 1000);
+  assert.deepEqual(value(factsOf('CapEff:\t0000000000200000'), 'process.capabilities'), [
+    'CAP_SYS_ADMIN',
+  ]);
+});

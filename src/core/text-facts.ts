@@ -2,11 +2,13 @@
 // output, the dmesg "Linux version" banner, /lib/modules/<release> paths, a BPF loader's
 // kern_version, `runc --version`, `crun --version`, `docker version`, `containerd --version`,
 // sysctl lines, `ulimit -l`, lockdown's "[none] integrity confidentiality", `stat -fc %T
-// /sys/fs/cgroup`, docker info. The text describes the machine where the error happened, so these
-// are facts like any other, with the source "the text, line N"; reportScan layers them over the
+// /sys/fs/cgroup`, docker info, and who ran the command (a root prompt, sudo, `id`, CapEff).
+// The text describes the machine where the error happened, so these are facts like any other, with the source "the text, line N"; reportScan layers them over the
 // facts of the host kcompat runs on (src/core/diagnose.ts, mergeTextFacts). Pure.
 import { kernelReleaseProblem } from './kernel-release.js';
 import {
+  CAPABILITY_NAMES,
+  capabilityNames,
   componentVersionKey,
   kernelFacts,
   known,
@@ -67,6 +69,10 @@ export const TEXT_FACT_LITERALS: readonly string[] = [
   'ersion',
   '/proc/sys/',
   'ulimit',
+  'root@',
+  'sudo ',
+  'uid=',
+  'CapEff',
   'confidentiality',
   'cgroup2fs',
   'Cgroup Version',
@@ -78,7 +84,19 @@ export interface TextFact {
   value: FactValue;
   input: string;
   line: number;
+  /** How the line says it, when that is not plain (a prompt, sudo). */
+  how?: string;
 }
+
+// Who ran the command, from the line that ran it: a root shell's prompt (Fedora/RHEL's
+// "[root@host dir]# ", Debian/Ubuntu's "root@host:~# "), or sudo at the start of the command
+// (not "sudo -u someone"). A root shell on a host has every capability; one whose host name is a
+// container ID (docker's 12 hex digits) has the capabilities the container was given, unknown here.
+const ROOT_PROMPT =
+  /^\s*(?:\[root@([\w.-]{1,64})[^\]\n]{0,200}\]|root@([\w.-]{1,64}):[^#\n]{0,200})# +\S/;
+const SUDO_COMMAND =
+  /^\s*(?:[^\s$#%>]{0,200}[$%>] +)?sudo +(?!-u\b|--user\b|-g\b|--group\b|(?:is|was|does|doesn't|can|will|should|may|and|or|to|the|a)\b)(?:-[A-Za-z]{1,6} +){0,4}[\w./~-]/;
+const CONTAINER_HOSTNAME = /^[0-9a-f]{12}$/;
 
 /** What a command line in the paste asks, whose answer is the next line. */
 type Awaiting =
@@ -101,8 +119,9 @@ export class TextFactReader {
   push(text: string, input: string, line: number): void {
     const awaiting = this.awaiting;
     this.awaiting = null;
-    const set = (key: string, value: FactValue) => {
-      if (!this.found.has(key)) this.found.set(key, { key, value, input, line });
+    const set = (key: string, value: FactValue, how?: string) => {
+      if (!this.found.has(key))
+        this.found.set(key, { key, value, input, line, ...(how ? { how } : {}) });
     };
     const trimmed = text.trim();
     if (awaiting) this.answer(awaiting, trimmed, set);
@@ -158,6 +177,8 @@ export class TextFactReader {
     if (lockdown) set('kernel.lockdown', lockdown);
     if (trimmed === 'cgroup2fs') set('cgroup.layout', 'v2');
 
+    this.readCredentials(text, set);
+
     // Commands whose answer is the next line.
     if (/\buname -r\s*$/.test(trimmed)) this.awaiting = { kind: 'release' };
     const cat = /\/proc\/sys\/([\w/-]+)\s*$/.exec(trimmed);
@@ -166,6 +187,27 @@ export class TextFactReader {
     if (/\bulimit -l\s*$/.test(trimmed)) this.awaiting = { kind: 'memlock' };
     if (/\bstat -f(?:c|\s+-c) %T \/sys\/fs\/cgroup\/?\s*$/.test(trimmed))
       this.awaiting = { kind: 'cgroupfs' };
+  }
+
+  /** The uid and capabilities of whoever ran a command the paste shows. */
+  private readCredentials(
+    text: string,
+    set: (key: string, value: FactValue, how?: string) => void,
+  ): void {
+    const prompt = ROOT_PROMPT.exec(text);
+    const sudo = !prompt && SUDO_COMMAND.test(text);
+    if (prompt || sudo) {
+      const how = sudo ? 'run with sudo' : 'a root shell prompt';
+      set('process.uid', 0, how);
+      const host = prompt?.[1] ?? prompt?.[2];
+      if (!host || !CONTAINER_HOSTNAME.test(host))
+        set('process.capabilities', [...CAPABILITY_NAMES], `${how}, on a host`);
+    }
+    // `id` prints "uid=0(root) gid=0(root) ..."; /proc/<pid>/status prints "CapEff:\t<hex>".
+    const id = /^\s*uid=(\d{1,10})\([\w.-]{1,64}\) gid=\d/.exec(text);
+    if (id) set('process.uid', Number(id[1]));
+    const capEff = /^\s*CapEff:\s*([0-9a-f]{16})\s*$/.exec(text);
+    if (capEff) set('process.capabilities', capabilityNames(capEff[1]!));
   }
 
   private answer(
@@ -187,7 +229,7 @@ export class TextFactReader {
   facts(): Facts {
     const facts: Facts = {};
     for (const fact of this.found.values()) {
-      const source = `the text, line ${fact.line}${fact.input === '-' ? '' : ` of ${fact.input}`}`;
+      const source = `the text, line ${fact.line}${fact.input === '-' ? '' : ` of ${fact.input}`}${fact.how ? ` (${fact.how})` : ''}`;
       if (fact.key === 'kernel.release') {
         Object.assign(facts, kernelFacts(String(fact.value), source));
       } else if (fact.key === 'kernel.versionCode') {

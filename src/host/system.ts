@@ -1,53 +1,15 @@
 // Host facts read from files: kernel config, BTF, lockdown, sysctls, bpffs and cgroup mounts,
 // user namespaces, the process's credentials and limits, procfs. Reads only; never mounts.
 import { constants } from 'node:fs';
-import { known, SYSCTL_FACT_KEYS, sysctlPath, unknown, type Facts } from '../core/facts.js';
+import {
+  capabilityNames,
+  known,
+  SYSCTL_FACT_KEYS,
+  sysctlPath,
+  unknown,
+  type Facts,
+} from '../core/facts.js';
 import type { HostFs } from './read.js';
-
-// include/uapi/linux/capability.h, bit numbers 0..40.
-const CAPABILITY_NAMES = [
-  'CAP_CHOWN',
-  'CAP_DAC_OVERRIDE',
-  'CAP_DAC_READ_SEARCH',
-  'CAP_FOWNER',
-  'CAP_FSETID',
-  'CAP_KILL',
-  'CAP_SETGID',
-  'CAP_SETUID',
-  'CAP_SETPCAP',
-  'CAP_LINUX_IMMUTABLE',
-  'CAP_NET_BIND_SERVICE',
-  'CAP_NET_BROADCAST',
-  'CAP_NET_ADMIN',
-  'CAP_NET_RAW',
-  'CAP_IPC_LOCK',
-  'CAP_IPC_OWNER',
-  'CAP_SYS_MODULE',
-  'CAP_SYS_RAWIO',
-  'CAP_SYS_CHROOT',
-  'CAP_SYS_PTRACE',
-  'CAP_SYS_PACCT',
-  'CAP_SYS_ADMIN',
-  'CAP_SYS_BOOT',
-  'CAP_SYS_NICE',
-  'CAP_SYS_RESOURCE',
-  'CAP_SYS_TIME',
-  'CAP_SYS_TTY_CONFIG',
-  'CAP_MKNOD',
-  'CAP_LEASE',
-  'CAP_AUDIT_WRITE',
-  'CAP_AUDIT_CONTROL',
-  'CAP_SETFCAP',
-  'CAP_MAC_OVERRIDE',
-  'CAP_MAC_ADMIN',
-  'CAP_SYSLOG',
-  'CAP_WAKE_ALARM',
-  'CAP_BLOCK_SUSPEND',
-  'CAP_AUDIT_READ',
-  'CAP_PERFMON',
-  'CAP_BPF',
-  'CAP_CHECKPOINT_RESTORE',
-];
 
 /** Kernel options the knowledge base and the probes care about. */
 export const KERNEL_CONFIG_OPTIONS = [
@@ -531,9 +493,4 @@ export function collectProcessFacts(fs: HostFs): Facts {
 
 function limitValue(text: string): number | null {
   return text === 'unlimited' ? null : Number(text);
-}
-
-export function capabilityNames(hexMask: string): string[] {
-  const mask = BigInt(`0x${hexMask}`);
-  return CAPABILITY_NAMES.filter((_, bit) => (mask >> BigInt(bit)) & 1n);
 }
