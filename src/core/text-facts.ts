@@ -3,8 +3,9 @@
 // kern_version, `runc --version`, `crun --version`, `docker version`, `containerd --version`,
 // sysctl lines, `ulimit -l`, lockdown's "[none] integrity confidentiality", `stat -fc %T
 // /sys/fs/cgroup`, docker info, and who ran the command (a root prompt, sudo, `id`, CapEff).
-// The text describes the machine where the error happened, so these are facts like any other, with the source "the text, line N"; reportScan layers them over the
-// facts of the host kcompat runs on (src/core/diagnose.ts, mergeTextFacts). Pure.
+// The text describes the machine where the error happened, so these are facts like any other,
+// with the source "the text, line N"; reportScan layers them over the facts of the host kcompat
+// runs on (src/core/diagnose.ts, mergeTextFacts). Pure.
 import { kernelReleaseProblem } from './kernel-release.js';
 import {
   CAPABILITY_NAMES,
