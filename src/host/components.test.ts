@@ -2,10 +2,18 @@
 // scratch PATH directory and run for real.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { componentFact, type ComponentSpec } from './components.js';
+import { componentFact, libraryFact, systemdFact, type ComponentSpec } from './components.js';
 import { HostFs } from './read.js';
 
 const bin = mkdtempSync(join(tmpdir(), 'kcompat-components-'));
@@ -100,4 +108,34 @@ test('a warning on stderr does not run into the version on stdout', async () => 
   );
   const { fact } = await factOf(spec);
   assert.equal(fact.value, '1.15.2');
+});
+
+test('library and init components read from file names: the soname link wins, systemd counts only as PID 1', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'kcompat-libraries-'));
+  try {
+    const lib = join(root, 'usr/lib/x86_64-linux-gnu');
+    mkdirSync(join(lib, 'systemd'), { recursive: true });
+    mkdirSync(join(root, 'proc/1'), { recursive: true });
+    // An older libbcc left behind next to the one the soname link names.
+    writeFileSync(join(lib, 'libbcc.so.0.18.0'), '');
+    writeFileSync(join(lib, 'libbcc.so.0.29.1'), '');
+    symlinkSync('libbcc.so.0.29.1', join(lib, 'libbcc.so.0'));
+    writeFileSync(join(lib, 'systemd/libsystemd-shared-255.4-1.fc40.so'), '');
+    const fs = new HostFs(root);
+    assert.equal((libraryFact(fs, 'libbcc.so.') as { value: unknown }).value, '0.29.1');
+    const libbpf = libraryFact(fs, 'libbpf.so.') as { value: unknown; source: string };
+    assert.equal(libbpf.value, null);
+    assert.match(libbpf.source, /^not installed/);
+
+    writeFileSync(join(root, 'proc/1/comm'), 'systemd\n');
+    assert.equal((systemdFact(fs) as { value: unknown }).value, '255.4.0');
+    writeFileSync(join(root, 'proc/1/comm'), 'tini\n');
+    const notInit = systemdFact(fs) as { value: unknown; source: string };
+    assert.equal(notInit.value, null);
+    assert.match(notInit.source, /not the init: \/proc\/1\/comm is tini/);
+    rmSync(join(root, 'proc/1/comm'));
+    assert.ok('unknown' in systemdFact(fs));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

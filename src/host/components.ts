@@ -206,9 +206,18 @@ const LIBRARY_DIRS = [
   '/usr/local/lib64',
 ];
 
-/** The libbpf shared library's version, from its file name (libbpf.so.1.4.0). */
-export function libbpfFact(fs: HostFs): Fact {
+/** Components whose version the name of their shared library says, read without spawning. */
+export const LIBRARY_COMPONENTS = [
+  // libbpf.so.1.4.0 (libbpf's own Makefile names it so; distributions keep the name).
+  { name: 'libbpf', stem: 'libbpf.so.' },
+  // libbcc.so.0.29.1 (bcc's CMake: the library's VERSION is bcc's release; Debian's libbpfcc).
+  { name: 'bcc', stem: 'libbcc.so.' },
+] as const;
+
+/** A shared library's version, from its file name (libbpf.so.1.4.0, libbcc.so.0.29.1). */
+export function libraryFact(fs: HostFs, stem: string): Fact {
   const dirs = [...LIBRARY_DIRS, ...LIBRARY_DIRS.flatMap((dir) => multiarchDirs(fs, dir))];
+  const versionedName = new RegExp(`^${stem.replace(/\./g, '\\.')}\\d+\\.\\d+(?:\\.\\d+)?$`);
   for (const dir of dirs) {
     let names: string[];
     try {
@@ -216,19 +225,53 @@ export function libbpfFact(fs: HostFs): Fact {
     } catch {
       continue;
     }
-    const versioned = names.filter((name) => /^libbpf\.so\.\d+\.\d+(\.\d+)?$/.test(name)).sort();
-    const link =
-      names.includes('libbpf.so.1') || names.includes('libbpf.so.0')
-        ? resolveLink(fs, dir, names)
-        : undefined;
-    const file = link ?? versioned.at(-1);
-    const version = file ? normalizeVersion(file.replace(/^libbpf\.so\./, '')) : null;
+    const versioned = names.filter((name) => versionedName.test(name)).sort();
+    // The soname link (libbpf.so.1) names the library programs load; a stray older file does not.
+    const soname = names.find((name) =>
+      new RegExp(`^${stem.replace(/\./g, '\\.')}\\d+$`).test(name),
+    );
+    const linked = soname ? resolveLink(fs, dir, soname) : undefined;
+    const file = linked && versionedName.test(linked) ? linked : versioned.at(-1);
+    const version = file ? normalizeVersion(file.slice(stem.length)) : null;
     if (version) return known(version, `${join(dir, file!)}`);
   }
   return known(
     null,
-    `not installed: no libbpf.so.* in ${LIBRARY_DIRS.join(', ')} or their multiarch directories`,
+    `not installed: no ${stem}* in ${LIBRARY_DIRS.join(', ')} or their multiarch directories`,
   );
+}
+
+/**
+ * systemd as the init of this host (or container): PID 1's name, and the version from the name of
+ * the shared library every systemd binary links (libsystemd-shared-<version>.so, in
+ * /usr/lib/systemd or the multiarch directory's systemd/). Installed but not PID 1, it boots
+ * nothing here, so it counts as absent.
+ */
+export function systemdFact(fs: HostFs): Fact {
+  const init = fs.read('/proc/1/comm');
+  if (!init.ok) return unknown(`/proc/1/comm: ${init.reason}`);
+  const comm = init.text.trim();
+  if (comm !== 'systemd') return known(null, `not the init: /proc/1/comm is ${printable(comm)}`);
+  const dirs = ['/usr/lib/systemd', '/lib/systemd', '/usr/lib64/systemd'].concat(
+    ['/usr/lib', '/lib']
+      .flatMap((dir) => multiarchDirs(fs, dir))
+      .map((dir) => join(dir, 'systemd')),
+  );
+  for (const dir of dirs) {
+    let names: string[];
+    try {
+      names = readdirSync(fs.path(dir));
+    } catch {
+      continue;
+    }
+    // Debian: libsystemd-shared-252.so; Fedora: libsystemd-shared-255.4-1.fc40.so.
+    const file = names.find((name) => /^libsystemd-shared-\d+/.test(name));
+    const version = file
+      ? normalizeVersion(/^libsystemd-shared-(\d+(?:\.\d+)?)/.exec(file)![1]!)
+      : null;
+    if (version) return known(version, `/proc/1/comm is systemd; ${join(dir, file!)}`);
+  }
+  return unknown('systemd is PID 1, but no libsystemd-shared-*.so says its version');
 }
 
 function multiarchDirs(fs: HostFs, dir: string): string[] {
@@ -241,12 +284,11 @@ function multiarchDirs(fs: HostFs, dir: string): string[] {
   }
 }
 
-function resolveLink(fs: HostFs, dir: string, names: string[]): string | undefined {
-  const link = names.includes('libbpf.so.1') ? 'libbpf.so.1' : 'libbpf.so.0';
+function resolveLink(fs: HostFs, dir: string, link: string): string | undefined {
   try {
-    const target = realpathSync(fs.path(join(dir, link)));
-    const base = target.split('/').pop();
-    return base && /^libbpf\.so\.\d+\.\d+/.test(base) ? base : undefined;
+    return realpathSync(fs.path(join(dir, link)))
+      .split('/')
+      .pop();
   } catch {
     return undefined;
   }
@@ -260,7 +302,13 @@ export async function collectComponentFacts(fs: HostFs): Promise<Facts> {
   );
   const facts: Facts = {
     ...Object.fromEntries(entries),
-    [componentVersionKey('libbpf')]: libbpfFact(fs),
+    ...Object.fromEntries(
+      LIBRARY_COMPONENTS.map(({ name, stem }) => [
+        componentVersionKey(name),
+        libraryFact(fs, stem),
+      ]),
+    ),
+    [componentVersionKey('systemd')]: systemdFact(fs),
   };
   facts['netfilter.iptablesBackend'] = iptablesBackend(facts[componentVersionKey('iptables')]);
   return facts;

@@ -4,7 +4,7 @@
 // what collectFacts() really returns.
 import { componentVersionKey } from '../core/facts.js';
 import { defaultProbes } from './bpf/probes.js';
-import { COMPONENTS } from './components.js';
+import { COMPONENTS, LIBRARY_COMPONENTS } from './components.js';
 import { KERNEL_CONFIG_OPTIONS } from './system.js';
 
 /** The fixed keys of src/host/system.ts, kernel.ts and core/facts.ts kernelFacts. */
@@ -78,7 +78,9 @@ export function hostFactKeys(): ReadonlySet<string> {
   cached ??= new Set([
     ...SYSTEM_FACT_KEYS,
     ...KERNEL_CONFIG_OPTIONS.map((option) => `kernel.config.${option}`),
-    ...[...COMPONENTS.map((spec) => spec.name), 'libbpf'].map(componentVersionKey),
+    ...[...COMPONENTS, ...LIBRARY_COMPONENTS, { name: 'systemd' }]
+      .map((spec) => spec.name)
+      .map(componentVersionKey),
     // The probe list does not depend on the release (only some probes' expectations do).
     ...defaultProbes('0.0.0').map((probe) => probe.key),
   ]);
