@@ -16,6 +16,56 @@ test('a Debian ABI that covers two uploads gives bounds, not a guess', () => {
   assert.deepEqual(result.upstreamRange, { min: '5.10.4', max: '5.10.5' });
 });
 
+test("Debian's 6.1 rebuilt for bullseye (0.deb11.N) resolves through its own rows", () => {
+  // bullseye-backports (uname -a "... Debian 6.1.69-1~bpo11+1 (2024-01-05)") and bullseye-security
+  // (Packages index: linux-image-6.1.0-0.deb11.52-amd64-unsigned 6.1.180-1~deb11u1).
+  const backport = resolveKernelRelease('6.1.0-0.deb11.17-cloud-amd64');
+  assert.equal(backport.upstream, '6.1.69');
+  assert.equal(backport.resolvedBy, 'abi-table');
+  assert.equal(backport.distro, 'debian');
+  assert.match(backport.detail, /bullseye-backports, verified, upload 6\.1\.69-1~bpo11\+1/);
+  assert.equal(resolveKernelRelease('6.1.0-0.deb11.7-powerpc64le').upstream, '6.1.20');
+  const security = resolveKernelRelease('6.1.0-0.deb11.52-amd64');
+  assert.equal(security.upstream, '6.1.180');
+  assert.match(security.detail, /bullseye-security/);
+});
+
+test("a 0.deb11.N without a row of its own takes bookworm's ABI N, and says so", () => {
+  const result = resolveKernelRelease('6.1.0-0.deb11.21-amd64');
+  assert.equal(result.upstream, '6.1.90');
+  assert.equal(result.resolvedBy, 'abi-table');
+  assert.match(result.detail, /newer release's ABI 6\.1\.0-21 rebuilt for Debian 11/);
+  // bookworm's ABI 10 covers 6.1.37 to 6.1.38: bounds, as for bookworm itself.
+  assert.deepEqual(resolveKernelRelease('6.1.0-0.deb11.10-amd64').upstreamRange, {
+    min: '6.1.37',
+    max: '6.1.38',
+  });
+});
+
+test('rebuilds of a series with no rows of their own stay at the series', () => {
+  // 6.0 and 5.19 reached bullseye-backports from unstable; the table has no such rows.
+  const result = resolveKernelRelease('6.0.0-0.deb11.6-amd64');
+  assert.equal(result.upstream, undefined);
+  assert.deepEqual(result.upstreamRange, { min: '6.0.0', max: '6.0.9999' });
+});
+
+test("bookworm's own ABI lookups ignore the rebuild rows", () => {
+  assert.equal(resolveKernelRelease('6.1.0-17-amd64').upstream, '6.1.69');
+  assert.equal(resolveKernelRelease('6.1.0-52-amd64').upstream, '6.1.180');
+  assert.deepEqual(resolveKernelRelease('6.1.0-57-amd64').upstreamRange, {
+    min: '6.1.192',
+    max: '6.1.9999',
+  });
+});
+
+test("Debian's uname -v wins over the table for a backport too", () => {
+  const result = resolveKernelRelease('6.1.0-0.deb11.17-amd64', {
+    unameVersion: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.69-1~bpo11+1 (2024-01-05)',
+  });
+  assert.equal(result.upstream, '6.1.69');
+  assert.equal(result.resolvedBy, 'debian-uname-v');
+});
+
 test("Debian's uname -v wins over the table", () => {
   const result = resolveKernelRelease('5.10.0-26-amd64', {
     unameVersion: '#1 SMP Debian 5.10.197-1 (2023-09-29)',

@@ -45,6 +45,7 @@ interface AbiEntry {
   release_prefix: string;
   upstream: string;
   upstream_max?: string;
+  debian_versions?: string[];
   confidence: string;
   source: string;
 }
@@ -72,8 +73,19 @@ const FROZEN_UBUNTU_FINAL_RELEASES = new Set([
   '6.11.11',
 ]);
 
-const DEBIAN_ABI =
-  /^(\d+\.\d+)\.0-(\d+)-(?:[a-z0-9]+-)*(?:amd64|arm64|i386|686|686-pae|armmp|armmp-lpae|armel|marvell|rpi|powerpc64le|ppc64el|s390x|mips64el|mipsel|loong64|riscv64)$/;
+const DEBIAN_FLAVOUR =
+  '(?:[a-z0-9]+-)*(?:amd64|arm64|i386|686|686-pae|armmp|armmp-lpae|armel|marvell|rpi|powerpc64le|ppc64el|s390x|mips64el|mipsel|loong64|riscv64)';
+const DEBIAN_ABI = new RegExp(`^(\\d+\\.\\d+)\\.0-(\\d+)-${DEBIAN_FLAVOUR}$`);
+// A newer Debian release's kernel built for the previous release: bookworm's 6.1 in
+// bullseye-backports (6.1.0-0.deb11.7-amd64, Debian 6.1.20-2~bpo11+1) and later as linux-6.1
+// in bullseye-security (6.1.0-0.deb11.52-amd64, Debian 6.1.180-1~deb11u1). N in 0.debNN.N is
+// the ABI number the same upload has in the newer release (bookworm's 6.1.0-N), so such a
+// release resolves through that release's rows; rows of its own (suites bullseye-backports and
+// bullseye-security in the table) record the builds whose upload version was seen, each with
+// its provenance, and establish the numbering for a series.
+const DEBIAN_REBUILD_ABI = new RegExp(
+  `^(\\d+\\.\\d+)\\.0-0\\.deb(\\d+)\\.(\\d+)-${DEBIAN_FLAVOUR}$`,
+);
 const UBUNTU_ABI = /^(\d+\.\d+)\.0-(\d+)-([a-z][a-z0-9-]*)$/;
 const UBUNTU_FLAVOURS =
   /^(generic|lowlatency|generic-64k|generic-lpae|generic-hwe|lowlatency-64k|raspi|raspi-nolpae)$/;
@@ -214,6 +226,16 @@ export function resolveKernelRelease(
     );
   }
 
+  const rebuild = release.match(DEBIAN_REBUILD_ABI);
+  if (rebuild?.[1] && rebuild[2] && rebuild[3]) {
+    const resolved = resolveDebianRebuild(
+      common,
+      rebuild[1],
+      Number(rebuild[2]),
+      Number(rebuild[3]),
+    );
+    if (resolved) return resolved;
+  }
   const debian = release.match(DEBIAN_ABI);
   if (debian?.[1] && debian[2]) {
     return resolveFromAbiTable(common, 'debian', debian[1], Number(debian[2]));
@@ -277,14 +299,62 @@ export function resolveKernelRelease(
   };
 }
 
+/**
+ * A Debian X.Y.0-0.debNN.N release: its own row when the table has one, else the newer
+ * release's X.Y.0-N when the table shows that this series was rebuilt for Debian NN (at least
+ * one row of its own); otherwise undefined (only the series is known).
+ */
+function resolveDebianRebuild(
+  common: { release: string; base?: string },
+  series: string,
+  debianRelease: number,
+  abi: number,
+): KernelResolution | undefined {
+  const prefix = `${series}.0-0.deb${debianRelease}.`;
+  const rows = loadAbiTable().filter(
+    (entry) => entry.distro === 'debian' && entry.release_prefix.startsWith(prefix),
+  );
+  if (rows.length === 0) return undefined;
+  const label = `Debian ${series}.0-0.deb${debianRelease}.${abi}`;
+  const own = rows.find((entry) => entry.release_prefix === `${prefix}${abi}-`);
+  if (own) {
+    const base = { ...common, distro: 'debian', resolvedBy: 'abi-table' as const };
+    const uploads = own.debian_versions?.length ? `, upload ${own.debian_versions.join(', ')}` : '';
+    const why = `${label} (ABI table, ${own.suite ?? 'debian'}, ${own.confidence}${uploads})`;
+    if (own.upstream_max && own.upstream_max !== own.upstream)
+      return {
+        ...base,
+        backportHeavy: false,
+        upstreamRange: { min: own.upstream, max: own.upstream_max },
+        detail: `${why} covers ${own.upstream} to ${own.upstream_max}`,
+      };
+    return {
+      ...base,
+      backportHeavy: false,
+      upstream: own.upstream,
+      detail: `${why} is ${own.upstream}`,
+    };
+  }
+  const through = resolveFromAbiTable(common, 'debian', series, abi);
+  if (through.resolvedBy !== 'abi-table') return undefined;
+  const seen = rows.map((entry) => entry.release_prefix.slice(prefix.length, -1)).join(', ');
+  return {
+    ...through,
+    detail: `${label} is the newer release's ABI ${series}.0-${abi} rebuilt for Debian ${debianRelease} (the numbering holds for 0.deb${debianRelease}.${seen} in the table): ${through.detail}`,
+  };
+}
+
 function resolveFromAbiTable(
   common: { release: string; base?: string },
   distro: 'debian' | 'ubuntu',
   series: string,
   abi: number,
 ): KernelResolution {
+  // Only the release's own X.Y.0-N rows: rebuilds for an older release (X.Y.0-0.debNN.N) have
+  // their own lookup, resolveDebianRebuild.
+  const ownAbi = new RegExp(`^${series.replace('.', '\\.')}\\.0-\\d+-$`);
   const points = loadAbiTable()
-    .filter((entry) => entry.distro === distro && entry.release_prefix.startsWith(`${series}.0-`))
+    .filter((entry) => entry.distro === distro && ownAbi.test(entry.release_prefix))
     .map((entry) => ({ entry, abi: Number(entry.release_prefix.split('-')[1]) }))
     .sort((a, b) => a.abi - b.abi);
   const exact = points.find((point) => point.abi === abi);

@@ -92,12 +92,15 @@ export function collectKernelConfigFacts(fs: HostFs, release: string | undefined
 
 export function collectKernelFeatureFacts(fs: HostFs): Facts {
   const facts: Facts = {};
+  // /sys/kernel/btf/vmlinux first shipped in 5.4 (commit 341dfcf8d78e, August 2019; the 5.4.y
+  // tree's kernel/bpf/sysfs_btf.c creates it). Documentation/ABI/testing/sysfs-kernel-btf says
+  // 5.5, one release late: the 5.4.y tree already carries that document.
   facts['kernel.btf'] = fs.exists('/sys/kernel/btf/vmlinux')
     ? known(true, '/sys/kernel/btf/vmlinux exists')
     : fs.exists('/sys/kernel')
       ? known(
           false,
-          '/sys/kernel/btf/vmlinux does not exist (kernel built without CONFIG_DEBUG_INFO_BTF)',
+          '/sys/kernel/btf/vmlinux does not exist (kernel built without CONFIG_DEBUG_INFO_BTF, or older than 5.4)',
         )
       : unknown('/sys is not mounted or not visible here');
 

@@ -163,6 +163,10 @@ export const PROG_TYPES: readonly ProgTypeInfo[] = [
   { name: 'ext', value: 28, since: '5.6' },
   { name: 'lsm', value: 29, since: '5.7', expectedAttachType: 27 }, // BPF_LSM_MAC
   { name: 'sk_lookup', value: 30, since: '5.9', expectedAttachType: 36 }, // BPF_SK_LOOKUP
+  // 5.14, not the 5.15 of bcc's docs/kernel-versions.md: 79a7f8bdb159 ("bpf: Introduce
+  // bpf_sys_bpf() helper and program type", 2021-05-13) went into bpf-next after 5.13-rc1, and
+  // cilium/ebpf's features/prog.go probes it as 5.14 too. Do not "fix" it to 5.15.
+  // https://github.com/torvalds/linux/commit/79a7f8bdb159d9914b58740f3d31d602a6e4aca8
   { name: 'syscall', value: 31, since: '5.14' },
   { name: 'netfilter', value: 32, since: '6.4', expectedAttachType: 45 }, // BPF_NETFILTER
 ];
@@ -355,6 +359,10 @@ export const HELPERS: readonly HelperInfo[] = [
   { name: 'probe_write_user', id: 36, since: '4.8' },
   { name: 'override_return', id: 58, since: '4.16' },
   { name: 'send_signal', id: 109, since: '5.3' },
+  // 5.8, not the 5.7 of cilium/ebpf's features/prog_test.go: 71d19214776e ("bpf: add
+  // bpf_ktime_get_boot_ns()", 2020-04-26) landed after 5.7-rc1, and bcc's kernel-versions.md
+  // says 5.8. Do not "fix" it to 5.7.
+  // https://github.com/torvalds/linux/commit/71d19214776e61b33da48f7c1b46e522c7f78221
   { name: 'ktime_get_boot_ns', id: 125, since: '5.8' },
   { name: 'ringbuf_output', id: 130, since: '5.8' },
   { name: 'get_current_task_btf', id: 158, since: '5.11' },
