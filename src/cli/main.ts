@@ -120,7 +120,29 @@ async function loadKb(dirs: readonly string[]): Promise<KnowledgeBase> {
   }
 }
 
-async function readFactsFile(path: string): Promise<Facts> {
+/**
+ * The components --with names must be ones the knowledge base or the probe knows: a misspelt
+ * `--with crum@1.14.0` would otherwise decide nothing and leave a clean-looking result.
+ */
+async function checkFactNames(options: CommonOptions, kb: KnowledgeBase): Promise<void> {
+  const { knownComponents } = await import('../core/input-checks.js');
+  const { hostFactKeys } = await import('../host/fact-keys.js');
+  const known = knownComponents(kb, hostFactKeys());
+  for (const spec of options.with) {
+    // A spec without NAME@ is refused by componentFact, with the form it expects.
+    const at = spec.lastIndexOf('@');
+    const name = spec.slice(0, Math.max(at, 0)).trim().toLowerCase();
+    if (name !== '' && !known.includes(name))
+      throw new UsageError(
+        `--with ${spec}: unknown component ${JSON.stringify(name)}; the known components are ${known.join(', ')}`,
+      );
+  }
+}
+
+/** Facts a file names that nothing reads are listed up to this many in the warning. */
+const LISTED_UNKNOWN_FACTS = 5;
+
+async function readFactsFile(path: string, kb: KnowledgeBase): Promise<Facts> {
   // A facts file is a few hundred facts: anything far larger is not one, and is refused by what
   // is read (a device or a sparse file says nothing true in its size). A FIFO is read too:
   // `--facts <(ssh node kcompat probe --format json)`.
@@ -143,6 +165,24 @@ async function readFactsFile(path: string): Promise<Facts> {
   const parsed = parseFactsFile(json);
   if ('problem' in parsed)
     throw new UsageError(`--facts ${path}: not a facts file (${parsed.problem})`);
+  // A file with no facts, or none kcompat reads, would check nothing and look clean.
+  const keys = Object.keys(parsed.facts);
+  if (keys.length === 0)
+    throw new UsageError(
+      `--facts ${path}: no facts in it (kcompat probe --format json writes { "schemaVersion": 1, "facts": { ... } })`,
+    );
+  const { unknownFactKeys } = await import('../core/input-checks.js');
+  const { hostFactKeys } = await import('../host/fact-keys.js');
+  const unknownKeys = unknownFactKeys(parsed.facts, kb, hostFactKeys());
+  const listed = `${unknownKeys.slice(0, LISTED_UNKNOWN_FACTS).join(', ')}${unknownKeys.length > LISTED_UNKNOWN_FACTS ? ` and ${unknownKeys.length - LISTED_UNKNOWN_FACTS} more` : ''}`;
+  if (unknownKeys.length === keys.length)
+    throw new UsageError(
+      `--facts ${path}: ${keys.length === 1 ? 'its one fact is not one' : `none of its ${keys.length} facts is one`} kcompat knows (${listed}); kcompat probe --format json shows the keys`,
+    );
+  if (unknownKeys.length > 0)
+    process.stderr.write(
+      `kcompat: warning: --facts ${printable(path)}: ${unknownKeys.length === 1 ? 'a fact' : `${unknownKeys.length} facts`} no probe collects and no known issue reads, so unused: ${printable(listed)}\n`,
+    );
   return parsed.facts;
 }
 
@@ -151,9 +191,13 @@ async function readFactsFile(path: string): Promise<Facts> {
  * describes another host) under what the user gives (--kernel, --with). `why` puts the facts its
  * text states between the two; `check` merges them.
  */
-async function gatherFacts(options: CommonOptions): Promise<{ host: Facts; explicit: Facts }> {
+async function gatherFacts(
+  options: CommonOptions,
+  kb: KnowledgeBase,
+): Promise<{ host: Facts; explicit: Facts }> {
   const { componentFact, FactInputError, kernelFacts, mergeFacts, withoutKernelFacts } =
     await import('../core/facts.js');
+  if (options.with.length > 0 || options.facts) await checkFactNames(options, kb);
   if (options.kernel !== undefined) {
     const { kernelReleaseProblem } = await import('../core/kernel-release.js');
     const problem = kernelReleaseProblem(options.kernel);
@@ -164,7 +208,7 @@ async function gatherFacts(options: CommonOptions): Promise<{ host: Facts; expli
     const { collectFacts } = await import('../host/collect.js');
     host.push(await collectFacts({ bpf: options.kernel === undefined }));
   }
-  if (options.facts) host.push(await readFactsFile(options.facts));
+  if (options.facts) host.push(await readFactsFile(options.facts, kb));
   const explicit: Facts[] = [];
   if (options.kernel !== undefined) {
     // A planned kernel: what was read or probed about another kernel does not carry over.
@@ -302,7 +346,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
         throw new UsageError('no input: give a file, or pipe text into kcompat why');
       }
       const kb = await loadKb(options.kb);
-      const facts = await gatherFacts(options);
+      const facts = await gatherFacts(options, kb);
       const { expandInputs, streamLines } = await import('./input.js');
       const { LogScanner } = await import('../core/log-scanner.js');
       const { MAX_RECORD_CHARS } = await import('../core/log-records.js');
@@ -372,7 +416,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       const kb = await loadKb(options.kb);
       const { check } = await import('../core/diagnose.js');
       const { mergeFacts } = await import('../core/facts.js');
-      const { host, explicit } = await gatherFacts(options);
+      const { host, explicit } = await gatherFacts(options, kb);
       setExit(
         await finish(check(mergeFacts(host, explicit), kb, { toolVersion: VERSION }), options),
       );
@@ -558,6 +602,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
       process.stdout.write(`${result.passed} passed, ${result.failures.length} failed\n`);
       setExit(result.failures.length > 0 ? EXIT_FINDINGS : EXIT_NOTHING_FOUND);
     });
+
+  program
+    .command('version')
+    .description('print the version of kcompat (as --version does)')
+    .action(() => {
+      process.stdout.write(`${VERSION}\n`);
+      setExit(EXIT_NOTHING_FOUND);
+    });
   return program;
 }
 
@@ -572,7 +624,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const first = argv[0];
   if (first !== undefined && !first.startsWith('-') && ![...commands, 'help'].includes(first)) {
     process.stderr.write(
-      `kcompat: unknown command ${JSON.stringify(printable(first))}; the commands are ${commands.join(', ')} (kcompat help shows the usage)\n`,
+      `kcompat: unknown command '${printable(first)}'; the commands are ${[...commands, 'help'].join(', ')} (kcompat help shows the usage)\n`,
     );
     return EXIT_USAGE;
   }

@@ -3,7 +3,13 @@ import { summariseVerifier } from './verifier.js';
 import { compareText } from '../core/versions.js';
 import type { Finding, Report } from '../core/report.js';
 import { printableDeep } from './printable.js';
-import { describeConflicts, describeInputList, describeInputs } from './inputs.js';
+import {
+  describeConflicts,
+  describeInputList,
+  describeInputs,
+  describePlan,
+  plural,
+} from './inputs.js';
 import { cell, fence } from './markdown-blocks.js';
 
 export function formatMarkdown(shown: Report): string {
@@ -13,6 +19,12 @@ export function formatMarkdown(shown: Report): string {
     `# kcompat ${report.command}: ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}`,
     '',
   );
+  const plan = report.command === 'check' ? describePlan(report) : undefined;
+  if (plan)
+    out.push(
+      `A plan for ${plan.plan}: checked against these versions ${plan.others === 0 ? 'alone' : `and ${plural(plan.others, 'other known fact')}`}.`,
+      '',
+    );
   if (report.inputs.length > 0) {
     out.push(`Inputs: ${describeInputList(report.inputs)}`, '');
     const notes = [...describeInputs(report.inputs), ...describeConflicts(report)];

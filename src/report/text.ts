@@ -2,7 +2,13 @@
 import pc from 'picocolors';
 import type { Facts } from '../core/facts.js';
 import type { CheckedCondition, Finding, Report, Verdict } from '../core/report.js';
-import { describeConflicts, describeInputList, describeInputs } from './inputs.js';
+import {
+  describeConflicts,
+  describeInputList,
+  describeInputs,
+  describePlan,
+  plural,
+} from './inputs.js';
 import { printableDeep } from './printable.js';
 import { sortFacts } from './json.js';
 import { summariseVerifier } from './verifier.js';
@@ -45,6 +51,9 @@ function headline(report: Report): string {
   const count = report.findings.length;
   const what = count === 1 ? '1 finding' : `${count} findings`;
   if (report.command === 'check') {
+    const plan = describePlan(report);
+    if (plan)
+      return `kcompat check: ${what} for a plan: ${plan.plan} (${report.issuesChecked} known issues checked against these versions ${plan.others === 0 ? 'alone' : `and ${plural(plan.others, 'other known fact')}`})`;
     return `kcompat check: ${what} (${report.issuesChecked} known issues checked against this host's facts)`;
   }
   return `kcompat why: ${what} in ${describeInputList(report.inputs)}`;
