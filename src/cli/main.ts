@@ -479,7 +479,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
           throw new UsageError(
             'no input: give a file, or pipe a verifier log into kcompat verifier',
           );
-        const { VerifierLogParser, MAX_LINE_CHARS } = await import('../verifier/parse.js');
+        const { VerifierLogParser, MAX_LINE_CHARS, isVerifierLog } =
+          await import('../verifier/parse.js');
         const { explainVerifierLog } = await import('../verifier/explain.js');
         const { loadCatalogue } = await import('../verifier/catalogue-file.js');
         const { unescapeLine } = await import('../core/scan.js');
@@ -497,10 +498,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
           },
         );
         const parsed = parser.finish();
-        if (
-          parsed.verifierLines === 0 ||
-          (!parsed.error && !parsed.insn && parsed.stats.processedInsns === null)
-        )
+        if (!isVerifierLog(parsed))
           throw new UsageError(
             `${name === '-' ? 'standard input' : name}: no BPF verifier log found (no instructions, no verifier messages)`,
           );
