@@ -282,33 +282,37 @@ async function finish(report: Report, options: CommonOptions): Promise<number> {
   return hasActionableFindings(report) ? EXIT_FINDINGS : EXIT_NOTHING_FOUND;
 }
 
+// Every example runs as shown from the package directory, on the real texts in examples/ (a test
+// runs them): the first words are the command, what follows "#" a comment.
 const EXAMPLES_WHY = `
 Examples:
-  kcompat why containerd.log
-  journalctl -u containerd | kcompat why
-  kcompat why --no-probe --kernel 5.10.0-26-amd64 --with crun@1.14.0 error.txt
-  kcompat why --format json kubelet.log.gz
-  kcompat why '/var/log/pods/*/*/*.log'          # globs are expanded (quote them)
-  journalctl -u containerd -o json | kcompat why   # journald JSON, docker json-file, CRI, dmesg
-  kcompat why kubelet.log.zst                     # gzip and zstd are recognised by content`;
+  # run from the kcompat directory; examples/README.md names each text's source
+  kcompat why examples/containerd.log
+  cat examples/containerd.log | kcompat why          # or: journalctl -u containerd | kcompat why
+  kcompat why --no-probe --kernel 5.10.0-26-amd64 --with crun@1.14.0 examples/crun-bpf-enospc.txt
+  kcompat why --format json examples/map-create-eperm.txt examples/runc-device-filter-einval.txt
+  kcompat why 'examples/*.txt'                       # globs are expanded (quote them)
+  gzip -c examples/containerd.log | kcompat why      # gzip and zstd are recognised by content
+  # also: journald JSON and export, docker json-file, CRI (/var/log/pods), dmesg, /dev/kmsg`;
 
 const EXAMPLES_CHECK = `
 Examples:
   kcompat check
   kcompat check --no-probe --kernel 5.10.0-26-amd64 --with crun@1.14.0
-  kcompat check --facts node-17.json --with crun@1.15.0 --format json`;
+  kcompat probe --format json > node-17.json && kcompat check --facts node-17.json --with crun@1.15.0 --format json`;
 
 const EXAMPLES_PROBE = `
 Examples:
-  sudo kcompat probe
-  kcompat probe --format json > node-17.json    # later: kcompat check --facts node-17.json
+  kcompat probe                                   # as root it also loads tiny BPF programs
+  kcompat probe --format json > node-17.json      # later: kcompat check --facts node-17.json
   kcompat probe --no-bpf`;
 
 const EXAMPLES_VERIFIER = `
 Examples:
-  kcompat verifier prog.log
-  bpftool -d prog load prog.bpf.o /sys/fs/bpf/p 2>&1 | kcompat verifier
-  kcompat verifier --format json verifier.log.gz
+  # run from the kcompat directory; examples/README.md names the log's source
+  kcompat verifier examples/verifier-too-large.log
+  cat examples/verifier-too-large.log | kcompat verifier   # or: bpftool -d prog load prog.bpf.o /sys/fs/bpf/p 2>&1 | kcompat verifier
+  gzip -c examples/verifier-too-large.log | kcompat verifier --format json
 
 Exit codes: 0 the verifier accepted the program, 1 it was rejected (or the log is cut
 before it says), 2 not a verifier log.`;
@@ -317,8 +321,8 @@ const EXAMPLES_KB = `
 Examples:
   kcompat kb list
   kcompat kb show crun-1-14-ebpf-log-enospc
-  kcompat kb lint ./my-issues
-  kcompat kb test ./my-issues`;
+  kcompat kb lint                                 # or: kcompat kb lint ./my-issues
+  kcompat kb test                                 # or: kcompat kb test ./my-issues`;
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('kcompat')
