@@ -32,6 +32,7 @@ interface CommonOptions {
   facts?: string;
   probe: boolean;
   color?: boolean;
+  details?: boolean;
   timeout?: string;
 }
 
@@ -94,7 +95,11 @@ function addOutputOptions(command: Command): Command {
       [],
     )
     .option('--color', 'force colour')
-    .option('--no-color', 'never colour');
+    .option('--no-color', 'never colour')
+    .option(
+      '-v, --details',
+      'show every finding in full (otherwise ruled-out, benign and information findings are one summary line each)',
+    );
 }
 
 async function loadKb(dirs: readonly string[]): Promise<KnowledgeBase> {
@@ -270,9 +275,18 @@ async function render(report: Report, options: CommonOptions): Promise<string> {
     case 'json':
       return (await import('../report/json.js')).formatJson(report);
     case 'markdown':
-      return (await import('../report/markdown.js')).formatMarkdown(report);
+      return (await import('../report/markdown.js')).formatMarkdown(report, {
+        details: Boolean(options.details),
+      });
     case 'text':
-      return (await import('../report/text.js')).formatText(report, { color: useColor(options) });
+      return (await import('../report/text.js')).formatText(report, {
+        color: useColor(options),
+        details: Boolean(options.details),
+        // Summary lines fit the terminal; in a pipe or a file, the formatter's default width.
+        ...(process.stdout.isTTY && process.stdout.columns > 0
+          ? { width: process.stdout.columns }
+          : {}),
+      });
   }
 }
 

@@ -10,6 +10,13 @@ import {
   plural,
 } from './inputs.js';
 import { printableDeep } from './printable.js';
+import {
+  describeOneRowFindings,
+  describeUndecidedCount,
+  describeUnknownFact,
+  detailedFindings,
+  summaryRows,
+} from './summary.js';
 import { sortFacts } from './json.js';
 import { summariseVerifier } from './verifier.js';
 
@@ -23,14 +30,32 @@ const VERDICT_LABEL: Record<Verdict, string> = {
   benign: 'BENIGN',
 };
 
-export function formatText(shown: Report, { color = false }: { color?: boolean } = {}): string {
+export interface TextOptions {
+  color?: boolean;
+  /** Every finding in full; otherwise ruled-out, benign and information ones are one line. */
+  details?: boolean;
+  /** The width summary lines are fitted to (the terminal's columns; 100 in a pipe). */
+  width?: number;
+}
+
+/** The width summary lines fit when the output is not a terminal. */
+export const DEFAULT_WIDTH = 100;
+
+export function formatText(
+  shown: Report,
+  { color = false, details = false, width = DEFAULT_WIDTH }: TextOptions = {},
+): string {
   const report = printableDeep(shown);
   const c = pc.createColors(color);
   const out: string[] = [];
   out.push(headline(report));
-  out.push(...describeInputs(report.inputs).map((note) => `  ${c.yellow('note:')} ${note}`));
-  out.push(...describeConflicts(report).map((note) => `  ${c.yellow('note:')} ${note}`));
-  for (const finding of report.findings) {
+  if (report.findings.length > 0) out.push('', ...formatSummary(report, c, width));
+  const notes = [...describeInputs(report.inputs), ...describeConflicts(report)];
+  const after = [describeOneRowFindings(report, details), describeUndecidedCount(report)];
+  if (notes.length > 0 || after.some(Boolean)) out.push('');
+  out.push(...notes.map((note) => `${c.yellow('note:')} ${note}`));
+  for (const sentence of after) if (sentence) out.push(...wrapWords(sentence, width).map(c.dim));
+  for (const finding of detailedFindings(report, details)) {
     out.push('', ...formatFinding(finding, c));
   }
   if (report.findings.length === 0) out.push(nothingFound(report));
@@ -38,13 +63,88 @@ export function formatText(shown: Report, { color = false }: { color?: boolean }
     out.push(
       '',
       c.bold(
-        `Could not decide ${report.undecided.length} known issue(s); these facts are unknown:`,
+        `Could not decide ${plural(report.undecided.length, 'known issue')}: inconclusive facts, not hazards`,
       ),
     );
-    for (const entry of report.undecided)
-      out.push(`  ${entry.id}: ${entry.unknownFacts.join(', ')}`);
+    for (const entry of report.undecided) out.push(`  ${describeUndecided(entry, report)}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * The summary: one line per finding, best first, in columns (verdict, severity, id, and for `why`
+ * the count and where it first matched); the title comes last and gives way when the line would
+ * be wider than the terminal.
+ */
+function formatSummary(report: Report, c: Colors, width: number): string[] {
+  const rows = summaryRows(report);
+  const located = rows.some((row) => row.where !== undefined);
+  // Ids line up in a column, unless a long one would leave the titles no room.
+  const idWidth = Math.min(
+    Math.max(...rows.map((row) => row.finding.id.length)),
+    Math.floor(width * 0.35),
+  );
+  const severityWidth = Math.max(...rows.map((row) => row.finding.severity.length));
+  const counts = rows.map((row) => (row.count === undefined ? '' : `${row.count}×`));
+  const countWidth = Math.max(...counts.map((count) => count.length));
+  const wheres = rows.map((row) => shortenLeft(row.where ?? '', MAX_WHERE));
+  const whereWidth = Math.max(...wheres.map((where) => where.length));
+  return rows.map((row, index) => {
+    const label = verdictText(row.finding).padEnd(LABEL_WIDTH);
+    const middle = `  ${row.finding.severity.padEnd(severityWidth)}  ${row.finding.id.padEnd(idWidth)}  `;
+    const location = located
+      ? `${counts[index]!.padStart(countWidth)}  ${wheres[index]!.padEnd(whereWidth)}  `
+      : '';
+    const line = shorten(`${label}${middle}${location}${row.finding.title}`, width);
+    // Colour the parts that survived the cut.
+    const parts = [
+      [label, (text: string) => verdictColorFor(row.finding, c)(text)],
+      [middle, (text: string) => text],
+      [location, c.dim],
+    ] as const;
+    let rest = line;
+    let colored = '';
+    for (const [part, paint] of parts) {
+      const kept = rest.slice(0, part.length);
+      colored += kept === '' ? '' : paint(kept);
+      rest = rest.slice(kept.length);
+    }
+    return `${colored}${rest}`.trimEnd();
+  });
+}
+
+/** A sentence cut at spaces into lines no wider than the width (a longer word stays whole). */
+function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  return [...lines, line];
+}
+
+/** The longest verdict label ("RULED OUT"). */
+const LABEL_WIDTH = 9;
+/** Where a finding matched, at most this wide in the summary (the path is cut on the left). */
+const MAX_WHERE = 28;
+
+function shorten(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}
+
+function shortenLeft(text: string, width: number): string {
+  return text.length <= width ? text : `…${text.slice(text.length - width + 1)}`;
+}
+
+/** An undecided issue: the note the core gives, or each fact that could not decide it and why. */
+function describeUndecided(
+  entry: NonNullable<Report['undecided']>[number],
+  report: Report,
+): string {
+  return `${entry.id}: ${entry.note ?? entry.unknownFacts.map((key) => describeUnknownFact(key, report)).join('; ')}`;
 }
 
 function headline(report: Report): string {
@@ -86,9 +186,18 @@ function verdictColor(verdict: Verdict, c: Colors): (text: string) => string {
 }
 
 /** An at-risk finding of severity info (a capability nothing here needs) reads as information. */
+function verdictText(finding: Finding): string {
+  return finding.verdict === 'at-risk' && finding.severity === 'info'
+    ? 'INFO'
+    : VERDICT_LABEL[finding.verdict];
+}
+
+function verdictColorFor(finding: Finding, c: Colors): (text: string) => string {
+  return verdictText(finding) === 'INFO' ? c.cyan : verdictColor(finding.verdict, c);
+}
+
 function verdictLabel(finding: Finding, c: Colors): string {
-  if (finding.verdict === 'at-risk' && finding.severity === 'info') return c.cyan('INFO');
-  return verdictColor(finding.verdict, c)(VERDICT_LABEL[finding.verdict]);
+  return verdictColorFor(finding, c)(verdictText(finding));
 }
 
 function formatFinding(finding: Finding, c: Colors): string[] {
