@@ -66,7 +66,12 @@ export function formatText(
         `Could not decide ${plural(report.undecided.length, 'known issue')}: inconclusive facts, not hazards`,
       ),
     );
-    for (const entry of report.undecided) out.push(`  ${describeUndecided(entry, report)}`);
+    for (const entry of report.undecided)
+      out.push(
+        ...wrapWords(describeUndecided(entry, report), width - 6).map(
+          (line, index) => `${index === 0 ? '  ' : '      '}${line}`,
+        ),
+      );
   }
   return `${out.join('\n')}\n`;
 }
