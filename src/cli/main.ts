@@ -319,6 +319,8 @@ const EXAMPLES_PROBE = `
 Examples:
   kcompat probe                                   # as root it also loads tiny BPF programs
   kcompat probe --format json > node-17.json      # later: kcompat check --facts node-17.json
+  kcompat probe --section bpf --section cgroup    # only these sections
+  kcompat probe kernel.upstream components.crun.version bpf.helper   # keys, or prefixes
   kcompat probe --no-bpf`;
 
 const EXAMPLES_VERIFIER = `
@@ -443,7 +445,17 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('probe')
     .description(
-      "print this host's facts: kernel, BPF features (by loading tiny programs), bpffs, cgroups, user namespaces, process, components",
+      "print this host's facts by section: kernel, components, BPF features (by loading tiny programs), bpffs, cgroups, user namespaces, process",
+    )
+    .argument(
+      '[keys...]',
+      'only these facts: exact keys (kernel.upstream) or prefixes (bpf.helper, kernel.config)',
+    )
+    .option(
+      '-s, --section <name>',
+      'only this section (repeatable, or comma-separated): kernel, components, bpf, cgroup, userns, process, ...',
+      collect,
+      [],
     )
     .addOption(
       new Option('-f, --format <format>', 'output format')
@@ -458,13 +470,34 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
     .addHelpText('after', EXAMPLES_PROBE)
     .action(
-      async (options: { format: string; bpf: boolean; components: boolean; root?: string }) => {
+      async (
+        keys: string[],
+        options: {
+          format: string;
+          bpf: boolean;
+          components: boolean;
+          root?: string;
+          section: string[];
+        },
+      ) => {
         const { collectFacts } = await import('../host/collect.js');
-        const facts = await collectFacts({
+        const { selectFacts } = await import('../report/fact-sections.js');
+        const collected = await collectFacts({
           root: options.root ?? '/',
           bpf: options.bpf,
           components: options.components && !options.root,
         });
+        const selected = selectFacts(collected, {
+          sections: options.section.flatMap((section) =>
+            section
+              .split(',')
+              .map((name) => name.trim())
+              .filter(Boolean),
+          ),
+          keys,
+        });
+        if ('problem' in selected) throw new UsageError(selected.problem);
+        const { facts } = selected;
         process.stdout.write(
           options.format === 'json'
             ? (await import('../report/json.js')).formatFactsJson(facts)

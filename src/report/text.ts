@@ -17,7 +17,7 @@ import {
   detailedFindings,
   summaryRows,
 } from './summary.js';
-import { sortFacts } from './json.js';
+import { groupFacts } from './fact-sections.js';
 import { summariseVerifier } from './verifier.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -313,15 +313,29 @@ function wrapParagraph(text: string, indent: number): string {
   return indentRest(text.trim(), indent);
 }
 
-/** `kcompat probe`: one fact a line, with its source or why it is unknown. */
+/**
+ * `kcompat probe`: the facts by section (the kernel and the runtimes first), one fact a line, with
+ * its source or why it is unknown.
+ */
 export function formatFactsText(facts: Facts): string {
-  const entries = Object.entries(sortFacts(printableDeep(facts)));
-  const width = Math.max(...entries.map(([key]) => key.length));
-  return `${entries
-    .map(([key, fact]) =>
-      'value' in fact
-        ? `${key.padEnd(width)}  ${typeof fact.value === 'string' ? fact.value : JSON.stringify(fact.value)}  (${fact.source})`
-        : `${key.padEnd(width)}  unknown: ${fact.unknown}`,
-    )
-    .join('\n')}\n`;
+  const shown = printableDeep(facts);
+  const out: string[] = [];
+  for (const { section, keys } of groupFacts(shown)) {
+    // Values line up among keys of one depth: kernel.config.* does not push kernel.release's.
+    const depth = (key: string) => key.split('.').length;
+    const widths = new Map<number, number>();
+    for (const key of keys)
+      widths.set(depth(key), Math.max(widths.get(depth(key)) ?? 0, key.length));
+    if (out.length > 0) out.push('');
+    out.push(`${section} (${plural(keys.length, 'fact')})`);
+    for (const key of keys) {
+      const fact = shown[key]!;
+      out.push(
+        'value' in fact
+          ? `  ${key.padEnd(widths.get(depth(key))!)}  ${typeof fact.value === 'string' ? fact.value : JSON.stringify(fact.value)}  (${fact.source})`
+          : `  ${key.padEnd(widths.get(depth(key))!)}  unknown: ${fact.unknown}`,
+      );
+    }
+  }
+  return `${out.join('\n')}\n`;
 }
