@@ -306,21 +306,30 @@ Examples:
   kcompat why --no-probe --kernel 5.10.0-26-amd64 --with crun@1.14.0 examples/crun-bpf-enospc.txt
   kcompat why --format json examples/map-create-eperm.txt examples/runc-device-filter-einval.txt
   kcompat why 'examples/*.txt'                       # globs are expanded (quote them)
+  kcompat why -v 'examples/*.txt'                    # every finding in full (ruled-out, benign too)
   gzip -c examples/containerd.log | kcompat why      # gzip and zstd are recognised by content
-  # also: journald JSON and export, docker json-file, CRI (/var/log/pods), dmesg, /dev/kmsg`;
+  # also: journald JSON and export, docker json-file, CRI (/var/log/pods), dmesg, /dev/kmsg
+
+Output: a summary line per finding, best first, then the findings to act on (confirmed and
+likely at warning or above) in full; -v shows every finding in full.`;
 
 const EXAMPLES_CHECK = `
 Examples:
   kcompat check
+  kcompat check --details                         # information findings in full too
   kcompat check --no-probe --kernel 5.10.0-26-amd64 --with crun@1.14.0
-  kcompat probe --format json > node-17.json && kcompat check --facts node-17.json --with crun@1.15.0 --format json`;
+  kcompat probe --format json > node-17.json && kcompat check --facts node-17.json --with crun@1.15.0 --format json
+
+Output: a summary line per finding, then the findings at risk at warning or above in full; last,
+the known issues no fact decided (unknown or inconclusive facts, or only kcompat's own missing
+privileges: notes, not hazards).`;
 
 const EXAMPLES_PROBE = `
 Examples:
   kcompat probe                                   # as root it also loads tiny BPF programs
   kcompat probe --format json > node-17.json      # later: kcompat check --facts node-17.json
   kcompat probe --section bpf --section cgroup    # only these sections
-  kcompat probe kernel.upstream components.crun.version bpf.helper   # keys, or prefixes
+  kcompat probe kernel.upstream components.crun.version kernel.config   # keys, or prefixes
   kcompat probe --no-bpf`;
 
 const EXAMPLES_VERIFIER = `

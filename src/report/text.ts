@@ -87,12 +87,15 @@ function formatSummary(report: Report, c: Colors, width: number): string[] {
   // Ids line up in a column, unless a long one would leave the titles no room.
   const idWidth = Math.min(
     Math.max(...rows.map((row) => row.finding.id.length)),
-    Math.floor(width * 0.35),
+    Math.floor(width * 0.3),
   );
   const severityWidth = Math.max(...rows.map((row) => row.finding.severity.length));
   const counts = rows.map((row) => (row.count === undefined ? '' : `${row.count}×`));
   const countWidth = Math.max(...counts.map((count) => count.length));
-  const wheres = rows.map((row) => shortenLeft(row.where ?? '', MAX_WHERE));
+  // Where it matched is cut on the left (the line number stays) so the title keeps some room.
+  const fixed = LABEL_WIDTH + severityWidth + idWidth + countWidth + 4 * 2;
+  const whereRoom = Math.max(MIN_WHERE, Math.min(MAX_WHERE, width - fixed - MIN_TITLE));
+  const wheres = rows.map((row) => shortenLeft(row.where ?? '', whereRoom));
   const whereWidth = Math.max(...wheres.map((where) => where.length));
   return rows.map((row, index) => {
     const label = verdictText(row.finding).padEnd(LABEL_WIDTH);
@@ -133,8 +136,11 @@ function wrapWords(text: string, width: number): string[] {
 
 /** The longest verdict label ("RULED OUT"). */
 const LABEL_WIDTH = 9;
-/** Where a finding matched, at most this wide in the summary (the path is cut on the left). */
+/** Where a finding matched: between these widths in the summary (the path cut on the left). */
+const MIN_WHERE = 16;
 const MAX_WHERE = 28;
+/** The title room the location column gives way to. */
+const MIN_TITLE = 28;
 
 function shorten(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
