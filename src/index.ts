@@ -16,7 +16,7 @@ export { resolveKernelRelease, type KernelResolution } from './core/kernel-relea
 export { loadKnowledgeBase, KbLoadError, type KnowledgeBase, type LoadedIssue } from './kb/load.js';
 export type { KnownIssue } from './kb/schema.js';
 export { formatJson } from './report/json.js';
-export { formatText } from './report/text.js';
+export { formatText, type TextOptions } from './report/text.js';
 export { formatMarkdown } from './report/markdown.js';
 export type { InputSummary } from './core/report.js';
 export { collectFacts, type CollectOptions } from './host/collect.js';
