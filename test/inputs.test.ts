@@ -360,7 +360,7 @@ test('usage errors are one line: a bad option value, an unknown option, an unkno
   assertUsageError(kcompat(['why', '--nope', '-'], 'x'), /unknown option '--nope'/);
   assertUsageError(
     kcompat(['bogus']),
-    /unknown command "bogus"; the commands are why, check, probe, verifier, kb/,
+    /unknown command 'bogus'; the commands are why, check, probe, verifier, kb, version, help/,
   );
   assertUsageError(kcompat(['kb', 'nope']), /unknown command 'nope'/);
 });

@@ -32,6 +32,7 @@ interface CommonOptions {
   facts?: string;
   probe: boolean;
   color?: boolean;
+  details?: boolean;
   timeout?: string;
 }
 
@@ -94,7 +95,11 @@ function addOutputOptions(command: Command): Command {
       [],
     )
     .option('--color', 'force colour')
-    .option('--no-color', 'never colour');
+    .option('--no-color', 'never colour')
+    .option(
+      '-v, --details',
+      'show every finding in full (otherwise ruled-out, benign and information findings are one summary line each)',
+    );
 }
 
 async function loadKb(dirs: readonly string[]): Promise<KnowledgeBase> {
@@ -120,7 +125,29 @@ async function loadKb(dirs: readonly string[]): Promise<KnowledgeBase> {
   }
 }
 
-async function readFactsFile(path: string): Promise<Facts> {
+/**
+ * The components --with names must be ones the knowledge base or the probe knows: a misspelt
+ * `--with crum@1.14.0` would otherwise decide nothing and leave a clean-looking result.
+ */
+async function checkFactNames(options: CommonOptions, kb: KnowledgeBase): Promise<void> {
+  const { knownComponents } = await import('../core/input-checks.js');
+  const { hostFactKeys } = await import('../host/fact-keys.js');
+  const known = knownComponents(kb, hostFactKeys());
+  for (const spec of options.with) {
+    // A spec without NAME@ is refused by componentFact, with the form it expects.
+    const at = spec.lastIndexOf('@');
+    const name = spec.slice(0, Math.max(at, 0)).trim().toLowerCase();
+    if (name !== '' && !known.includes(name))
+      throw new UsageError(
+        `--with ${spec}: unknown component ${JSON.stringify(name)}; the known components are ${known.join(', ')}`,
+      );
+  }
+}
+
+/** Facts a file names that nothing reads are listed up to this many in the warning. */
+const LISTED_UNKNOWN_FACTS = 5;
+
+async function readFactsFile(path: string, kb: KnowledgeBase): Promise<Facts> {
   // A facts file is a few hundred facts: anything far larger is not one, and is refused by what
   // is read (a device or a sparse file says nothing true in its size). A FIFO is read too:
   // `--facts <(ssh node kcompat probe --format json)`.
@@ -143,6 +170,24 @@ async function readFactsFile(path: string): Promise<Facts> {
   const parsed = parseFactsFile(json);
   if ('problem' in parsed)
     throw new UsageError(`--facts ${path}: not a facts file (${parsed.problem})`);
+  // A file with no facts, or none kcompat reads, would check nothing and look clean.
+  const keys = Object.keys(parsed.facts);
+  if (keys.length === 0)
+    throw new UsageError(
+      `--facts ${path}: no facts in it (kcompat probe --format json writes { "schemaVersion": 1, "facts": { ... } })`,
+    );
+  const { unknownFactKeys } = await import('../core/input-checks.js');
+  const { hostFactKeys } = await import('../host/fact-keys.js');
+  const unknownKeys = unknownFactKeys(parsed.facts, kb, hostFactKeys());
+  const listed = `${unknownKeys.slice(0, LISTED_UNKNOWN_FACTS).join(', ')}${unknownKeys.length > LISTED_UNKNOWN_FACTS ? ` and ${unknownKeys.length - LISTED_UNKNOWN_FACTS} more` : ''}`;
+  if (unknownKeys.length === keys.length)
+    throw new UsageError(
+      `--facts ${path}: ${keys.length === 1 ? 'its one fact is not one' : `none of its ${keys.length} facts is one`} kcompat knows (${listed}); kcompat probe --format json shows the keys`,
+    );
+  if (unknownKeys.length > 0)
+    process.stderr.write(
+      `kcompat: warning: --facts ${printable(path)}: ${unknownKeys.length === 1 ? 'a fact' : `${unknownKeys.length} facts`} no probe collects and no known issue reads, so unused: ${printable(listed)}\n`,
+    );
   return parsed.facts;
 }
 
@@ -151,9 +196,13 @@ async function readFactsFile(path: string): Promise<Facts> {
  * describes another host) under what the user gives (--kernel, --with). `why` puts the facts its
  * text states between the two; `check` merges them.
  */
-async function gatherFacts(options: CommonOptions): Promise<{ host: Facts; explicit: Facts }> {
+async function gatherFacts(
+  options: CommonOptions,
+  kb: KnowledgeBase,
+): Promise<{ host: Facts; explicit: Facts }> {
   const { componentFact, FactInputError, kernelFacts, mergeFacts, withoutKernelFacts } =
     await import('../core/facts.js');
+  if (options.with.length > 0 || options.facts) await checkFactNames(options, kb);
   if (options.kernel !== undefined) {
     const { kernelReleaseProblem } = await import('../core/kernel-release.js');
     const problem = kernelReleaseProblem(options.kernel);
@@ -164,7 +213,7 @@ async function gatherFacts(options: CommonOptions): Promise<{ host: Facts; expli
     const { collectFacts } = await import('../host/collect.js');
     host.push(await collectFacts({ bpf: options.kernel === undefined }));
   }
-  if (options.facts) host.push(await readFactsFile(options.facts));
+  if (options.facts) host.push(await readFactsFile(options.facts, kb));
   const explicit: Facts[] = [];
   if (options.kernel !== undefined) {
     // A planned kernel: what was read or probed about another kernel does not carry over.
@@ -226,9 +275,18 @@ async function render(report: Report, options: CommonOptions): Promise<string> {
     case 'json':
       return (await import('../report/json.js')).formatJson(report);
     case 'markdown':
-      return (await import('../report/markdown.js')).formatMarkdown(report);
+      return (await import('../report/markdown.js')).formatMarkdown(report, {
+        details: Boolean(options.details),
+      });
     case 'text':
-      return (await import('../report/text.js')).formatText(report, { color: useColor(options) });
+      return (await import('../report/text.js')).formatText(report, {
+        color: useColor(options),
+        details: Boolean(options.details),
+        // Summary lines fit the terminal; in a pipe or a file, the formatter's default width.
+        ...(process.stdout.isTTY && process.stdout.columns > 0
+          ? { width: process.stdout.columns }
+          : {}),
+      });
   }
 }
 
@@ -238,33 +296,48 @@ async function finish(report: Report, options: CommonOptions): Promise<number> {
   return hasActionableFindings(report) ? EXIT_FINDINGS : EXIT_NOTHING_FOUND;
 }
 
+// Every example runs as shown from the package directory, on the real texts in examples/ (a test
+// runs them): the first words are the command, what follows "#" a comment.
 const EXAMPLES_WHY = `
 Examples:
-  kcompat why containerd.log
-  journalctl -u containerd | kcompat why
-  kcompat why --no-probe --kernel 5.10.0-26-amd64 --with crun@1.14.0 error.txt
-  kcompat why --format json kubelet.log.gz
-  kcompat why '/var/log/pods/*/*/*.log'          # globs are expanded (quote them)
-  journalctl -u containerd -o json | kcompat why   # journald JSON, docker json-file, CRI, dmesg
-  kcompat why kubelet.log.zst                     # gzip and zstd are recognised by content`;
+  # run from the kcompat directory; examples/README.md names each text's source
+  kcompat why examples/containerd.log
+  cat examples/containerd.log | kcompat why          # or: journalctl -u containerd | kcompat why
+  kcompat why --no-probe --kernel 5.10.0-26-amd64 --with crun@1.14.0 examples/crun-bpf-enospc.txt
+  kcompat why --format json examples/map-create-eperm.txt examples/runc-device-filter-einval.txt
+  kcompat why 'examples/*.txt'                       # globs are expanded (quote them)
+  kcompat why -v 'examples/*.txt'                    # every finding in full (ruled-out, benign too)
+  gzip -c examples/containerd.log | kcompat why      # gzip and zstd are recognised by content
+  # also: journald JSON and export, docker json-file, CRI (/var/log/pods), dmesg, /dev/kmsg
+
+Output: a summary line per finding, best first, then the findings to act on (confirmed and
+likely at warning or above) in full; -v shows every finding in full.`;
 
 const EXAMPLES_CHECK = `
 Examples:
   kcompat check
+  kcompat check --details                         # information findings in full too
   kcompat check --no-probe --kernel 5.10.0-26-amd64 --with crun@1.14.0
-  kcompat check --facts node-17.json --with crun@1.15.0 --format json`;
+  kcompat probe --format json > node-17.json && kcompat check --facts node-17.json --with crun@1.15.0 --format json
+
+Output: a summary line per finding, then the findings at risk at warning or above in full; last,
+the known issues no fact decided (unknown or inconclusive facts, or only kcompat's own missing
+privileges: notes, not hazards).`;
 
 const EXAMPLES_PROBE = `
 Examples:
-  sudo kcompat probe
-  kcompat probe --format json > node-17.json    # later: kcompat check --facts node-17.json
+  kcompat probe                                   # as root it also loads tiny BPF programs
+  kcompat probe --format json > node-17.json      # later: kcompat check --facts node-17.json
+  kcompat probe --section bpf --section cgroup    # only these sections
+  kcompat probe kernel.upstream components.crun.version kernel.config   # keys, or prefixes
   kcompat probe --no-bpf`;
 
 const EXAMPLES_VERIFIER = `
 Examples:
-  kcompat verifier prog.log
-  bpftool -d prog load prog.bpf.o /sys/fs/bpf/p 2>&1 | kcompat verifier
-  kcompat verifier --format json verifier.log.gz
+  # run from the kcompat directory; examples/README.md names the log's source
+  kcompat verifier examples/verifier-too-large.log
+  cat examples/verifier-too-large.log | kcompat verifier   # or: bpftool -d prog load prog.bpf.o /sys/fs/bpf/p 2>&1 | kcompat verifier
+  gzip -c examples/verifier-too-large.log | kcompat verifier --format json
 
 Exit codes: 0 the verifier accepted the program, 1 it was rejected (or the log is cut
 before it says), 2 not a verifier log.`;
@@ -273,8 +346,8 @@ const EXAMPLES_KB = `
 Examples:
   kcompat kb list
   kcompat kb show crun-1-14-ebpf-log-enospc
-  kcompat kb lint ./my-issues
-  kcompat kb test ./my-issues`;
+  kcompat kb lint                                 # or: kcompat kb lint ./my-issues
+  kcompat kb test                                 # or: kcompat kb test ./my-issues`;
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('kcompat')
@@ -302,7 +375,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
         throw new UsageError('no input: give a file, or pipe text into kcompat why');
       }
       const kb = await loadKb(options.kb);
-      const facts = await gatherFacts(options);
+      const facts = await gatherFacts(options, kb);
       const { expandInputs, streamLines } = await import('./input.js');
       const { LogScanner } = await import('../core/log-scanner.js');
       const { MAX_RECORD_CHARS } = await import('../core/log-records.js');
@@ -372,7 +445,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       const kb = await loadKb(options.kb);
       const { check } = await import('../core/diagnose.js');
       const { mergeFacts } = await import('../core/facts.js');
-      const { host, explicit } = await gatherFacts(options);
+      const { host, explicit } = await gatherFacts(options, kb);
       setExit(
         await finish(check(mergeFacts(host, explicit), kb, { toolVersion: VERSION }), options),
       );
@@ -381,7 +454,17 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('probe')
     .description(
-      "print this host's facts: kernel, BPF features (by loading tiny programs), bpffs, cgroups, user namespaces, process, components",
+      "print this host's facts by section: kernel, components, BPF features (by loading tiny programs), bpffs, cgroups, user namespaces, process",
+    )
+    .argument(
+      '[keys...]',
+      'only these facts: exact keys (kernel.upstream) or prefixes (bpf.helper, kernel.config)',
+    )
+    .option(
+      '-s, --section <name>',
+      'only this section (repeatable, or comma-separated): kernel, components, bpf, cgroup, userns, process, ...',
+      collect,
+      [],
     )
     .addOption(
       new Option('-f, --format <format>', 'output format')
@@ -396,13 +479,34 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
     .addHelpText('after', EXAMPLES_PROBE)
     .action(
-      async (options: { format: string; bpf: boolean; components: boolean; root?: string }) => {
+      async (
+        keys: string[],
+        options: {
+          format: string;
+          bpf: boolean;
+          components: boolean;
+          root?: string;
+          section: string[];
+        },
+      ) => {
         const { collectFacts } = await import('../host/collect.js');
-        const facts = await collectFacts({
+        const { selectFacts } = await import('../report/fact-sections.js');
+        const collected = await collectFacts({
           root: options.root ?? '/',
           bpf: options.bpf,
           components: options.components && !options.root,
         });
+        const selected = selectFacts(collected, {
+          sections: options.section.flatMap((section) =>
+            section
+              .split(',')
+              .map((name) => name.trim())
+              .filter(Boolean),
+          ),
+          keys,
+        });
+        if ('problem' in selected) throw new UsageError(selected.problem);
+        const { facts } = selected;
         process.stdout.write(
           options.format === 'json'
             ? (await import('../report/json.js')).formatFactsJson(facts)
@@ -435,7 +539,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
           throw new UsageError(
             'no input: give a file, or pipe a verifier log into kcompat verifier',
           );
-        const { VerifierLogParser, MAX_LINE_CHARS } = await import('../verifier/parse.js');
+        const { VerifierLogParser, MAX_LINE_CHARS, isVerifierLog } =
+          await import('../verifier/parse.js');
         const { explainVerifierLog } = await import('../verifier/explain.js');
         const { loadCatalogue } = await import('../verifier/catalogue-file.js');
         const { unescapeLine } = await import('../core/scan.js');
@@ -453,10 +558,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
           },
         );
         const parsed = parser.finish();
-        if (
-          parsed.verifierLines === 0 ||
-          (!parsed.error && !parsed.insn && parsed.stats.processedInsns === null)
-        )
+        if (!isVerifierLog(parsed))
           throw new UsageError(
             `${name === '-' ? 'standard input' : name}: no BPF verifier log found (no instructions, no verifier messages)`,
           );
@@ -558,6 +660,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
       process.stdout.write(`${result.passed} passed, ${result.failures.length} failed\n`);
       setExit(result.failures.length > 0 ? EXIT_FINDINGS : EXIT_NOTHING_FOUND);
     });
+
+  program
+    .command('version')
+    .description('print the version of kcompat (as --version does)')
+    .action(() => {
+      process.stdout.write(`${VERSION}\n`);
+      setExit(EXIT_NOTHING_FOUND);
+    });
   return program;
 }
 
@@ -572,7 +682,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const first = argv[0];
   if (first !== undefined && !first.startsWith('-') && ![...commands, 'help'].includes(first)) {
     process.stderr.write(
-      `kcompat: unknown command ${JSON.stringify(printable(first))}; the commands are ${commands.join(', ')} (kcompat help shows the usage)\n`,
+      `kcompat: unknown command '${printable(first)}'; the commands are ${[...commands, 'help'].join(', ')} (kcompat help shows the usage)\n`,
     );
     return EXIT_USAGE;
   }

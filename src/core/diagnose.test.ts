@@ -268,6 +268,57 @@ conditions:
   assert.equal(withTracer.findings[0]!.severity, 'error');
 });
 
+test("check: kcompat's own missing privileges are a note among the undecided, not a hazard", () => {
+  const privileged = entryYaml(
+    'needs-admin',
+    'bpf refused',
+    `conditions:
+  - fact: process.capabilities
+    excludes: CAP_SYS_ADMIN
+    source: https://example.org/caps
+`,
+  );
+  const rootless = entryYaml(
+    'rootless-v2',
+    'no delegation',
+    `conditions:
+  - fact: cgroup.layout
+    equals: v2
+    source: https://example.org/v2
+  - fact: process.uid
+    notEquals: 0
+    source: https://example.org/uid
+`,
+  );
+  const privilegeKb = kbFromYaml(privileged, rootless);
+  const probed: Facts = {
+    'process.capabilities': { value: [], source: '/proc/self/status CapEff' },
+    'process.uid': { value: 65534, source: '/proc/self/status Uid (real)' },
+    'cgroup.layout': { value: 'v2', source: '/proc/self/mountinfo' },
+  };
+  const report = check(probed, privilegeKb);
+  // The probing process's capabilities alone: a note, with what matched.
+  assert.deepEqual(
+    report.findings.map((finding) => finding.id),
+    ['rootless-v2'],
+  );
+  const note = report.undecided!.find((entry) => entry.id === 'needs-admin')!;
+  assert.deepEqual(note.unknownFacts, ['process.capabilities']);
+  assert.match(
+    note.note!,
+    /kcompat's own process .*lacks CAP_SYS_ADMIN: \/proc\/self\/status CapEff/,
+  );
+  assert.equal(hasActionableFindings(report), true);
+  assert.equal(hasActionableFindings(check(probed, kbFromYaml(privileged))), false);
+  // Stated for a service's user (another source), the same fact decides.
+  const stated = check(
+    { 'process.capabilities': { value: [], source: 'facts of the tracer service' } },
+    kbFromYaml(privileged),
+  );
+  assert.equal(stated.findings[0]?.verdict, 'at-risk');
+  assert.equal(stated.undecided!.length, 0);
+});
+
 test('two general entries on one line: the facts rank the family they leave a cause for above the one whose causes they exclude', () => {
   // A general entry of its own family: one cause of its own, one that the other family explains.
   const family = (id: string, when: string, other: string, priority: number) =>

@@ -132,6 +132,15 @@ export function check(facts: Facts, kb: KnowledgeBase, options: DiagnoseOptions 
     if (issue.benign || issue.conditions.length === 0) continue;
     const conditions = issue.conditions.map((condition) => evaluateCondition(condition, facts));
     if (conditions.every((condition) => condition.result === 'true')) {
+      if (conditions.every((condition) => isOwnPrivilege(condition, facts))) {
+        undecided.push({
+          id: issue.id,
+          title: issue.title,
+          unknownFacts: conditions.map((condition) => condition.fact),
+          note: describeOwnPrivileges(conditions),
+        });
+        continue;
+      }
       const finding = buildFinding(issue, 'at-risk', conditions, [], 0);
       const users = usersPresent(issue, facts);
       if (users !== null && users.length === 0) {
@@ -158,6 +167,37 @@ export function check(facts: Facts, kb: KnowledgeBase, options: DiagnoseOptions 
     issuesChecked: kb.issues.length,
     undecided,
   };
+}
+
+/**
+ * The privileges of the process that probed, as the probe reads them from /proc/self (kcompat
+ * itself, or whoever ran the `kcompat probe` a --facts file holds). An unprivileged kcompat lacks
+ * CAP_SYS_ADMIN and CAP_BPF whatever the programs on this host run with, so an issue whose every
+ * condition is on these facts is not a hazard of the host: `check` lists it among the undecided
+ * issues with a note. The same facts given another source (a --facts file written for a service's
+ * user) still decide.
+ */
+const OWN_PRIVILEGE_FACTS: ReadonlySet<string> = new Set([
+  'process.uid',
+  'process.euid',
+  'process.capabilities',
+]);
+const OWN_PROCESS_SOURCE = '/proc/self/';
+
+function isOwnPrivilege(condition: CheckedCondition, facts: Facts): boolean {
+  const fact = facts[condition.fact];
+  return (
+    OWN_PRIVILEGE_FACTS.has(condition.fact) &&
+    isKnown(fact) &&
+    fact.source.startsWith(OWN_PROCESS_SOURCE)
+  );
+}
+
+function describeOwnPrivileges(conditions: readonly CheckedCondition[]): string {
+  const matched = conditions
+    .map((condition) => `${condition.expected}: ${condition.reason}`)
+    .join('; ');
+  return `only kcompat's own process matches (${matched}); that says nothing of the programs this issue is about, though one run as unprivileged as kcompat here would meet it.`;
 }
 
 /**

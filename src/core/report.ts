@@ -127,8 +127,21 @@ export interface Report {
    * with the text's (it describes the machine where the error happened).
    */
   factConflicts?: FactConflict[];
-  /** check: issues no fact ruled out but some facts could not decide, with those facts. */
-  undecided?: { id: string; title: string; unknownFacts: string[] }[];
+  /**
+   * check: issues no fact ruled out but some facts could not decide, with those facts (unknown,
+   * or a BPF probe that was inconclusive).
+   */
+  undecided?: {
+    id: string;
+    title: string;
+    unknownFacts: string[];
+    /**
+     * Set when the facts are known but only describe the privileges of the process that probed
+     * (kcompat itself: its uid and capabilities), which say nothing of the programs the issue is
+     * about: why this is a note and not a hazard.
+     */
+    note?: string;
+  }[];
 }
 
 /** Verdicts that mean "act on this": they set exit code 1 at warning severity or above. */
@@ -138,8 +151,11 @@ export const ACTIONABLE_VERDICTS: ReadonlySet<Verdict> = new Set([
   'at-risk',
 ]);
 
+/** A finding to act on: confirmed, likely or at risk, at warning severity or above. */
+export function isActionable(finding: Finding): boolean {
+  return ACTIONABLE_VERDICTS.has(finding.verdict) && finding.severity !== 'info';
+}
+
 export function hasActionableFindings(report: Report): boolean {
-  return report.findings.some(
-    (finding) => ACTIONABLE_VERDICTS.has(finding.verdict) && finding.severity !== 'info',
-  );
+  return report.findings.some(isActionable);
 }

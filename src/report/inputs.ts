@@ -51,7 +51,7 @@ export function describeInputs(inputs: readonly InputSummary[]): string[] {
   ];
 }
 
-function plural(count: number, word: string): string {
+export function plural(count: number, word: string): string {
   // Thousands separated by hand: toLocaleString loads ICU's locale data (tens of ms).
   const digits = String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${digits} ${word}${count === 1 ? '' : 's'}`;
@@ -75,4 +75,33 @@ export function describeConflicts(report: Report): string[] {
     (conflict) =>
       `${conflict.textSource} says ${conflict.key} = ${JSON.stringify(conflict.text)}, but ${conflict.hostSource} says ${JSON.stringify(conflict.host)}: the text describes the machine where the error happened, so the diagnosis uses its facts`,
   );
+}
+
+/**
+ * The versions `check` was asked to plan for (--kernel, --with), read from the facts' sources,
+ * or undefined when it checked the facts as they are. `others`: the other facts known, from the
+ * host or a --facts file, that the plan was checked with.
+ */
+export function describePlan(report: Report): { plan: string; others: number } | undefined {
+  const planned: string[] = [];
+  const planKeys = new Set<string>();
+  const release = report.facts['kernel.release'];
+  const kernelPlanned =
+    release !== undefined && 'value' in release && release.source === '--kernel';
+  if (kernelPlanned) planned.push(`kernel ${String(release.value)}`);
+  for (const [key, fact] of Object.entries(report.facts)) {
+    const component = /^components\.(.+)\.version$/.exec(key)?.[1];
+    if (component === undefined || !('value' in fact) || !fact.source.startsWith('--with'))
+      continue;
+    planKeys.add(key);
+    planned.push(
+      fact.value === null ? `${component} not installed` : `${component} ${String(fact.value)}`,
+    );
+  }
+  if (planned.length === 0) return undefined;
+  const others = Object.entries(report.facts).filter(
+    ([key, fact]) =>
+      'value' in fact && !planKeys.has(key) && !(kernelPlanned && key.startsWith('kernel.')),
+  ).length;
+  return { plan: planned.join(', '), others };
 }

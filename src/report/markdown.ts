@@ -3,25 +3,64 @@ import { summariseVerifier } from './verifier.js';
 import { compareText } from '../core/versions.js';
 import type { Finding, Report } from '../core/report.js';
 import { printableDeep } from './printable.js';
-import { describeConflicts, describeInputList, describeInputs } from './inputs.js';
+import {
+  describeConflicts,
+  describeInputList,
+  describeInputs,
+  describePlan,
+  plural,
+} from './inputs.js';
 import { cell, fence } from './markdown-blocks.js';
+import {
+  describeOneRowFindings,
+  describeUndecidedCount,
+  describeUnknownFact,
+  detailedFindings,
+  summaryRows,
+} from './summary.js';
 
-export function formatMarkdown(shown: Report): string {
+export function formatMarkdown(
+  shown: Report,
+  { details = false }: { details?: boolean } = {},
+): string {
   const report = printableDeep(shown);
   const out: string[] = [];
   out.push(
     `# kcompat ${report.command}: ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}`,
     '',
   );
-  if (report.inputs.length > 0) {
-    out.push(`Inputs: ${describeInputList(report.inputs)}`, '');
-    const notes = [...describeInputs(report.inputs), ...describeConflicts(report)];
-    for (const note of notes) out.push(`- ${note}`);
-    if (notes.length > 0) out.push('');
-  }
-  for (const finding of report.findings) out.push(...formatFinding(finding));
+  const plan = report.command === 'check' ? describePlan(report) : undefined;
+  if (plan)
+    out.push(
+      `A plan for ${plan.plan}: checked against these versions ${plan.others === 0 ? 'alone' : `and ${plural(plan.others, 'other known fact')}`}.`,
+      '',
+    );
+  if (report.inputs.length > 0) out.push(`Inputs: ${describeInputList(report.inputs)}`, '');
+  // The summary first, as in the text format: one row per finding, best first.
+  if (report.findings.length > 0) out.push(...formatSummary(report), '');
+  const notes = [...describeInputs(report.inputs), ...describeConflicts(report)];
+  for (const note of notes) out.push(`- ${note}`);
+  if (notes.length > 0) out.push('');
+  for (const sentence of [describeOneRowFindings(report, details), describeUndecidedCount(report)])
+    if (sentence) out.push(sentence, '');
+  for (const finding of detailedFindings(report, details)) out.push(...formatFinding(finding));
   if (report.findings.length === 0)
     out.push(`No known issue matched (${report.issuesChecked} checked).`, '');
+  if (report.undecided && report.undecided.length > 0) {
+    out.push(
+      `## Could not decide ${plural(report.undecided.length, 'known issue')}`,
+      '',
+      'Inconclusive facts, not hazards.',
+      '',
+      '| known issue | why |',
+      '| --- | --- |',
+    );
+    for (const entry of report.undecided)
+      out.push(
+        `| \`${entry.id}\` | ${cell(entry.note ?? entry.unknownFacts.map((key) => describeUnknownFact(key, report)).join('; '))} |`,
+      );
+    out.push('');
+  }
   out.push('## Facts', '', '| fact | value | source |', '| --- | --- | --- |');
   for (const [key, fact] of Object.entries(report.facts).sort(([a], [b]) => compareText(a, b))) {
     out.push(
@@ -111,6 +150,28 @@ function formatFinding(finding: Finding): string[] {
     ...finding.references.map((ref) => `- <${ref.url}>${ref.title ? ` ${ref.title}` : ''}`),
     '',
   );
+  return out;
+}
+
+function formatSummary(report: Report): string[] {
+  const rows = summaryRows(report);
+  const located = report.command === 'why';
+  const out = located
+    ? [
+        '| verdict | severity | id | title | count | where |',
+        '| --- | --- | --- | --- | --- | --- |',
+      ]
+    : ['| verdict | severity | id | title |', '| --- | --- | --- | --- |'];
+  for (const row of rows) {
+    const cells = [
+      row.finding.verdict,
+      row.finding.severity,
+      `\`${row.finding.id}\``,
+      cell(row.finding.title),
+      ...(located ? [String(row.count ?? ''), cell(row.where ?? '')] : []),
+    ];
+    out.push(`| ${cells.join(' | ')} |`);
+  }
   return out;
 }
 

@@ -2,9 +2,22 @@
 import pc from 'picocolors';
 import type { Facts } from '../core/facts.js';
 import type { CheckedCondition, Finding, Report, Verdict } from '../core/report.js';
-import { describeConflicts, describeInputList, describeInputs } from './inputs.js';
+import {
+  describeConflicts,
+  describeInputList,
+  describeInputs,
+  describePlan,
+  plural,
+} from './inputs.js';
 import { printableDeep } from './printable.js';
-import { sortFacts } from './json.js';
+import {
+  describeOneRowFindings,
+  describeUndecidedCount,
+  describeUnknownFact,
+  detailedFindings,
+  summaryRows,
+} from './summary.js';
+import { groupFacts } from './fact-sections.js';
 import { summariseVerifier } from './verifier.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -17,14 +30,32 @@ const VERDICT_LABEL: Record<Verdict, string> = {
   benign: 'BENIGN',
 };
 
-export function formatText(shown: Report, { color = false }: { color?: boolean } = {}): string {
+export interface TextOptions {
+  color?: boolean;
+  /** Every finding in full; otherwise ruled-out, benign and information ones are one line. */
+  details?: boolean;
+  /** The width summary lines are fitted to (the terminal's columns; 100 in a pipe). */
+  width?: number;
+}
+
+/** The width summary lines fit when the output is not a terminal. */
+export const DEFAULT_WIDTH = 100;
+
+export function formatText(
+  shown: Report,
+  { color = false, details = false, width = DEFAULT_WIDTH }: TextOptions = {},
+): string {
   const report = printableDeep(shown);
   const c = pc.createColors(color);
   const out: string[] = [];
   out.push(headline(report));
-  out.push(...describeInputs(report.inputs).map((note) => `  ${c.yellow('note:')} ${note}`));
-  out.push(...describeConflicts(report).map((note) => `  ${c.yellow('note:')} ${note}`));
-  for (const finding of report.findings) {
+  if (report.findings.length > 0) out.push('', ...formatSummary(report, c, width));
+  const notes = [...describeInputs(report.inputs), ...describeConflicts(report)];
+  const after = [describeOneRowFindings(report, details), describeUndecidedCount(report)];
+  if (notes.length > 0 || after.some(Boolean)) out.push('');
+  out.push(...notes.map((note) => `${c.yellow('note:')} ${note}`));
+  for (const sentence of after) if (sentence) out.push(...wrapWords(sentence, width).map(c.dim));
+  for (const finding of detailedFindings(report, details)) {
     out.push('', ...formatFinding(finding, c));
   }
   if (report.findings.length === 0) out.push(nothingFound(report));
@@ -32,19 +63,108 @@ export function formatText(shown: Report, { color = false }: { color?: boolean }
     out.push(
       '',
       c.bold(
-        `Could not decide ${report.undecided.length} known issue(s); these facts are unknown:`,
+        `Could not decide ${plural(report.undecided.length, 'known issue')}: inconclusive facts, not hazards`,
       ),
     );
     for (const entry of report.undecided)
-      out.push(`  ${entry.id}: ${entry.unknownFacts.join(', ')}`);
+      out.push(
+        ...wrapWords(describeUndecided(entry, report), width - 6).map(
+          (line, index) => `${index === 0 ? '  ' : '      '}${line}`,
+        ),
+      );
   }
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * The summary: one line per finding, best first, in columns (verdict, severity, id, and for `why`
+ * the count and where it first matched); the title comes last and gives way when the line would
+ * be wider than the terminal.
+ */
+function formatSummary(report: Report, c: Colors, width: number): string[] {
+  const rows = summaryRows(report);
+  const located = rows.some((row) => row.where !== undefined);
+  // Ids line up in a column, unless a long one would leave the titles no room.
+  const idWidth = Math.min(
+    Math.max(...rows.map((row) => row.finding.id.length)),
+    Math.floor(width * 0.3),
+  );
+  const severityWidth = Math.max(...rows.map((row) => row.finding.severity.length));
+  const counts = rows.map((row) => (row.count === undefined ? '' : `${row.count}×`));
+  const countWidth = Math.max(...counts.map((count) => count.length));
+  // Where it matched is cut on the left (the line number stays) so the title keeps some room.
+  const fixed = LABEL_WIDTH + severityWidth + idWidth + countWidth + 4 * 2;
+  const whereRoom = Math.max(MIN_WHERE, Math.min(MAX_WHERE, width - fixed - MIN_TITLE));
+  const wheres = rows.map((row) => shortenLeft(row.where ?? '', whereRoom));
+  const whereWidth = Math.max(...wheres.map((where) => where.length));
+  return rows.map((row, index) => {
+    const label = verdictText(row.finding).padEnd(LABEL_WIDTH);
+    const middle = `  ${row.finding.severity.padEnd(severityWidth)}  ${row.finding.id.padEnd(idWidth)}  `;
+    const location = located
+      ? `${counts[index]!.padStart(countWidth)}  ${wheres[index]!.padEnd(whereWidth)}  `
+      : '';
+    const line = shorten(`${label}${middle}${location}${row.finding.title}`, width);
+    // Colour the parts that survived the cut.
+    const parts = [
+      [label, (text: string) => verdictColorFor(row.finding, c)(text)],
+      [middle, (text: string) => text],
+      [location, c.dim],
+    ] as const;
+    let rest = line;
+    let colored = '';
+    for (const [part, paint] of parts) {
+      const kept = rest.slice(0, part.length);
+      colored += kept === '' ? '' : paint(kept);
+      rest = rest.slice(kept.length);
+    }
+    return `${colored}${rest}`.trimEnd();
+  });
+}
+
+/** A sentence cut at spaces into lines no wider than the width (a longer word stays whole). */
+function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  return [...lines, line];
+}
+
+/** The longest verdict label ("RULED OUT"). */
+const LABEL_WIDTH = 9;
+/** Where a finding matched: between these widths in the summary (the path cut on the left). */
+const MIN_WHERE = 16;
+const MAX_WHERE = 28;
+/** The title room the location column gives way to. */
+const MIN_TITLE = 28;
+
+function shorten(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}
+
+function shortenLeft(text: string, width: number): string {
+  return text.length <= width ? text : `…${text.slice(text.length - width + 1)}`;
+}
+
+/** An undecided issue: the note the core gives, or each fact that could not decide it and why. */
+function describeUndecided(
+  entry: NonNullable<Report['undecided']>[number],
+  report: Report,
+): string {
+  return `${entry.id}: ${entry.note ?? entry.unknownFacts.map((key) => describeUnknownFact(key, report)).join('; ')}`;
 }
 
 function headline(report: Report): string {
   const count = report.findings.length;
   const what = count === 1 ? '1 finding' : `${count} findings`;
   if (report.command === 'check') {
+    const plan = describePlan(report);
+    if (plan)
+      return `kcompat check: ${what} for a plan: ${plan.plan} (${report.issuesChecked} known issues checked against these versions ${plan.others === 0 ? 'alone' : `and ${plural(plan.others, 'other known fact')}`})`;
     return `kcompat check: ${what} (${report.issuesChecked} known issues checked against this host's facts)`;
   }
   return `kcompat why: ${what} in ${describeInputList(report.inputs)}`;
@@ -77,9 +197,18 @@ function verdictColor(verdict: Verdict, c: Colors): (text: string) => string {
 }
 
 /** An at-risk finding of severity info (a capability nothing here needs) reads as information. */
+function verdictText(finding: Finding): string {
+  return finding.verdict === 'at-risk' && finding.severity === 'info'
+    ? 'INFO'
+    : VERDICT_LABEL[finding.verdict];
+}
+
+function verdictColorFor(finding: Finding, c: Colors): (text: string) => string {
+  return verdictText(finding) === 'INFO' ? c.cyan : verdictColor(finding.verdict, c);
+}
+
 function verdictLabel(finding: Finding, c: Colors): string {
-  if (finding.verdict === 'at-risk' && finding.severity === 'info') return c.cyan('INFO');
-  return verdictColor(finding.verdict, c)(VERDICT_LABEL[finding.verdict]);
+  return verdictColorFor(finding, c)(verdictText(finding));
 }
 
 function formatFinding(finding: Finding, c: Colors): string[] {
@@ -190,15 +319,29 @@ function wrapParagraph(text: string, indent: number): string {
   return indentRest(text.trim(), indent);
 }
 
-/** `kcompat probe`: one fact a line, with its source or why it is unknown. */
+/**
+ * `kcompat probe`: the facts by section (the kernel and the runtimes first), one fact a line, with
+ * its source or why it is unknown.
+ */
 export function formatFactsText(facts: Facts): string {
-  const entries = Object.entries(sortFacts(printableDeep(facts)));
-  const width = Math.max(...entries.map(([key]) => key.length));
-  return `${entries
-    .map(([key, fact]) =>
-      'value' in fact
-        ? `${key.padEnd(width)}  ${typeof fact.value === 'string' ? fact.value : JSON.stringify(fact.value)}  (${fact.source})`
-        : `${key.padEnd(width)}  unknown: ${fact.unknown}`,
-    )
-    .join('\n')}\n`;
+  const shown = printableDeep(facts);
+  const out: string[] = [];
+  for (const { section, keys } of groupFacts(shown)) {
+    // Values line up among keys of one depth: kernel.config.* does not push kernel.release's.
+    const depth = (key: string) => key.split('.').length;
+    const widths = new Map<number, number>();
+    for (const key of keys)
+      widths.set(depth(key), Math.max(widths.get(depth(key)) ?? 0, key.length));
+    if (out.length > 0) out.push('');
+    out.push(`${section} (${plural(keys.length, 'fact')})`);
+    for (const key of keys) {
+      const fact = shown[key]!;
+      out.push(
+        'value' in fact
+          ? `  ${key.padEnd(widths.get(depth(key))!)}  ${typeof fact.value === 'string' ? fact.value : JSON.stringify(fact.value)}  (${fact.source})`
+          : `  ${key.padEnd(widths.get(depth(key))!)}  unknown: ${fact.unknown}`,
+      );
+    }
+  }
+  return `${out.join('\n')}\n`;
 }

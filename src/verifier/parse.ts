@@ -395,6 +395,17 @@ function pickError(
   return null;
 }
 
+/**
+ * Whether the text held a verifier log at all: some verifier line, and an error, an instruction
+ * or the statistics line. Anything else is not a log to explain (`kcompat verifier` exits 2).
+ */
+export function isVerifierLog(parsed: ParsedVerifierLog): boolean {
+  return (
+    parsed.verifierLines > 0 &&
+    (Boolean(parsed.error) || Boolean(parsed.insn) || parsed.stats.processedInsns !== null)
+  );
+}
+
 /** Parses a whole log held in memory (tests, small inputs). */
 export function parseVerifierLog(text: string): ParsedVerifierLog {
   const parser = new VerifierLogParser();
