@@ -3,7 +3,7 @@
 // is one). It holds knowledge-base directories, ignore entries and defaults for the report
 // options; command-line flags win over it. An unknown key or a bad value is one line and exit 2.
 import { resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { SEVERITIES, type Severity } from '../kb/severity.js';
 import { VERDICTS, type Verdict } from '../core/report.js';
@@ -75,14 +75,18 @@ export function parseConfig(text: string, file: string, dir: string): Config {
   const parsed = ConfigSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const node = doc.getIn(issue.path as (string | number)[], true) as
-      { range?: [number, number, number] } | undefined;
+    const path = issue.path as (string | number)[];
+    let node: unknown = path.length === 0 ? doc.contents : doc.getIn(path, true);
+    // An unknown key: the line of the key itself.
+    if (issue.code === 'unrecognized_keys' && isMap(node))
+      node = node.items.find((pair) => isScalar(pair.key) && pair.key.value === issue.keys[0])?.key;
+    const offset = (node as { range?: [number, number, number] | null } | undefined)?.range?.[0];
     const key = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
     const message =
       issue.code === 'unrecognized_keys'
         ? `unknown key ${issue.keys.map((name) => JSON.stringify(name)).join(', ')}; the keys are ${Object.keys(ConfigSchema.shape).join(', ')}`
         : issue.message;
-    throw new UsageError(`${at(node?.range?.[0])}: ${key}${message.split('\n')[0]}`);
+    throw new UsageError(`${at(offset)}: ${key}${message.split('\n')[0]}`);
   }
   const config = parsed.data;
   try {
