@@ -5,7 +5,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { BIN, cliHarness, ROOT, type Run } from './cli-harness.js';
 
@@ -312,6 +321,30 @@ test('-o writes the report atomically: the file whole, nothing on stdout, no tem
     kcompat([...PLANNED_WHY, '-o', '', ENOSPC], dir),
     /^kcompat: -o "": give a file/,
   );
+});
+
+test('-o over a device or a symbolic link writes through it: /dev/null stays a device', (t) => {
+  const dir = workdir();
+  writeFileSync(join(dir, 'real.txt'), 'old');
+  symlinkSync('real.txt', join(dir, 'link.txt'));
+  assert.equal(kcompat([...PLANNED_WHY, '-o', 'link.txt', ENOSPC], dir).status, 1);
+  assert.ok(lstatSync(join(dir, 'link.txt')).isSymbolicLink(), 'the link stays a link');
+  assert.match(readFileSync(join(dir, 'real.txt'), 'utf8'), /^kcompat why: 2 findings/);
+  // Renaming over a device would replace it with a regular file (as root, /dev/null itself):
+  // a device of the test's own, made with mknod, stands for it.
+  if (process.getuid?.() !== 0) return t.skip('mknod needs root');
+  const device = join(dir, 'null');
+  const made = spawnSync('mknod', ['-m', '666', device, 'c', '1', '3']);
+  if (made.status !== 0) return t.skip(`mknod: ${made.stderr}`);
+  assert.equal(kcompat([...PLANNED_WHY, '-o', device, ENOSPC], dir).status, 1);
+  assert.ok(statSync(device).isCharacterDevice(), 'still a character device');
+  // A full disk (/dev/full's twin): one line, exit 2.
+  spawnSync('mknod', ['-m', '666', join(dir, 'full'), 'c', '1', '7']);
+  assertUsageError(
+    kcompat([...PLANNED_WHY, '-o', 'full', ENOSPC], dir),
+    /^kcompat: -o full: cannot write \(ENOSPC\)$/,
+  );
+  assert.deepEqual(readdirSync(dir).sort(), ['full', 'link.txt', 'null', 'real.txt']);
 });
 
 test('--quiet prints nothing, warnings included: the exit code is the answer', () => {
