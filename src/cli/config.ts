@@ -2,7 +2,7 @@
 // KCOMPAT_CONFIG names (src/cli/report-options.ts finds it, and loads this module only when there
 // is one). It holds knowledge-base directories, ignore entries and defaults for the report
 // options; command-line flags win over it. An unknown key or a bad value is one line and exit 2.
-import { resolve } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { SEVERITIES, type Severity } from '../kb/severity.js';
@@ -40,7 +40,7 @@ export const ConfigSchema = z.strictObject({
   format: z.enum(['text', 'json', 'markdown']).optional(),
 });
 
-/** The config as the options read it: paths resolved against the file's directory. */
+/** The config as the options read it: paths joined to the file's directory. */
 export interface Config {
   /** The file it came from, as the user named it (for messages). */
   file: string;
@@ -53,8 +53,13 @@ export interface Config {
   format?: 'text' | 'json' | 'markdown';
 }
 
-/** Parses a config file's text; `dir` resolves its relative paths. Throws UsageError in one line. */
+/**
+ * Parses a config file's text. Its relative paths are joined to `dir`, its directory as the user
+ * names it (relative to the working directory, or absolute), so messages show them that way.
+ * Throws UsageError in one line.
+ */
 export function parseConfig(text: string, file: string, dir: string): Config {
+  const under = (path: string) => (isAbsolute(path) ? path : join(dir, path));
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter,
@@ -114,9 +119,9 @@ export function parseConfig(text: string, file: string, dir: string): Config {
           : parseVerdicts(config.verdict, `${file}: verdict`);
     return {
       file,
-      kb: (config.kb ?? []).map((path) => resolve(dir, path)),
+      kb: (config.kb ?? []).map(under),
       ignore,
-      ...(config.ignoreFile ? { ignoreFile: resolve(dir, config.ignoreFile) } : {}),
+      ...(config.ignoreFile ? { ignoreFile: under(config.ignoreFile) } : {}),
       ...(config.minSeverity ? { minSeverity: config.minSeverity } : {}),
       ...(verdicts ? { verdicts } : {}),
       ...(config.failOn ? { failOn: config.failOn } : {}),

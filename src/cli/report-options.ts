@@ -114,7 +114,7 @@ export async function loadConfig(cwd: string, env: NodeJS.ProcessEnv): Promise<C
   }
   if (read.data.includes(0)) throw new UsageError(`${file}: binary file, not YAML`);
   const { parseConfig } = await import('./config.js');
-  return parseConfig(read.data.toString('utf8'), file, dirname(path));
+  return parseConfig(read.data.toString('utf8'), file, dirname(file));
 }
 
 function readIgnoreFile(path: string, shown: string): IgnoreEntry[] {
@@ -146,7 +146,7 @@ export async function resolveReportOptions(
     if (flags.ignoreFile !== undefined)
       ignore.push(...readIgnoreFile(resolve(cwd, flags.ignoreFile), flags.ignoreFile));
     else if (config?.ignoreFile !== undefined)
-      ignore.push(...readIgnoreFile(config.ignoreFile, config.ignoreFile));
+      ignore.push(...readIgnoreFile(resolve(cwd, config.ignoreFile), config.ignoreFile));
     else {
       const path = resolve(cwd, IGNORE_FILE);
       const probe = readBoundedSync(path, MAX_IGNORE_BYTES);
