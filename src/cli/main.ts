@@ -327,13 +327,21 @@ Examples:
   kcompat why --format json examples/map-create-eperm.txt examples/runc-device-filter-einval.txt
   kcompat why 'examples/*.txt'                       # globs are expanded (quote them)
   gzip -c examples/containerd.log | kcompat why      # gzip and zstd are recognised by content
-  # also: journald JSON and export, docker json-file, CRI (/var/log/pods), dmesg, /dev/kmsg`;
+  # also: journald JSON and export, docker json-file, CRI (/var/log/pods), dmesg, /dev/kmsg
+  kcompat why --min-severity error --verdict confirmed,likely examples/containerd.log
+  kcompat why --ignore-file examples/kcompatignore examples/map-create-eperm.txt   # accepted risks
+  kcompat why --format json -o report.json examples/crun-bpf-enospc.txt   # the report in a file
+  kcompat why -q --fail-on confirmed examples/crun-bpf-enospc.txt   # CI: exit 1 only if confirmed
+  # defaults from .kcompat.yaml here, or: KCOMPAT_CONFIG=examples/kcompat.yaml kcompat why ...`;
 
 const EXAMPLES_CHECK = `
 Examples:
   kcompat check
   kcompat check --no-probe --kernel 5.10.0-26-amd64 --with crun@1.14.0
-  kcompat probe --format json > node-17.json && kcompat check --facts node-17.json --with crun@1.15.0 --format json`;
+  kcompat probe --format json > node-17.json && kcompat check --facts node-17.json --with crun@1.15.0 --format json
+  kcompat check --no-probe --kernel 5.10.0-26-amd64 --with crun@1.14.0 --min-severity error -o plan.txt
+  kcompat check -q --fail-on at-risk --ignore-file examples/kcompatignore   # CI: exit 1 if at risk
+  # defaults from .kcompat.yaml here, or: KCOMPAT_CONFIG=examples/kcompat.yaml kcompat check`;
 
 const EXAMPLES_PROBE = `
 Examples:
@@ -347,9 +355,13 @@ Examples:
   kcompat verifier examples/verifier-too-large.log
   cat examples/verifier-too-large.log | kcompat verifier   # or: bpftool -d prog load prog.bpf.o /sys/fs/bpf/p 2>&1 | kcompat verifier
   gzip -c examples/verifier-too-large.log | kcompat verifier --format json
+  kcompat verifier -q examples/verifier-too-large.log            # the exit code alone
+  kcompat verifier --ignore complexity-limit -o verifier.txt examples/verifier-too-large.log
 
 Exit codes: 0 the verifier accepted the program, 1 it was rejected (or the log is cut
-before it says), 2 not a verifier log.`;
+before it says), 2 not a verifier log. For --ignore, --min-severity, --verdict and --fail-on the
+log's result is one finding: the message's id (kcompat verifier --format json: explanation.id),
+verdict confirmed when rejected, likely when cut, severity error.`;
 
 const EXAMPLES_KB = `
 Examples:
