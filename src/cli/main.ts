@@ -377,11 +377,17 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
     .version(VERSION)
     .exitOverride()
-    // Usage errors are one line, like every other error: "kcompat: <what> (kcompat help ...)".
+    // Usage errors are one line, like every other error: "kcompat: <what> (kcompat help ...)";
+    // commander puts its "(Did you mean --ignore?)" on a line of its own.
     .configureOutput({
       outputError: (message, write) =>
         write(
-          `kcompat: ${printable(message.replace(/^error: /, '').trim())} (kcompat help shows the usage)\n`,
+          `kcompat: ${printable(
+            message
+              .replace(/^error: /, '')
+              .trim()
+              .replace(/\s*\n\s*/g, ' '),
+          )} (kcompat help shows the usage)\n`,
         ),
     });
 
