@@ -63,6 +63,29 @@ test('why and check reports validate, with and without facts from this host', ()
   );
 });
 
+test('reports the filters left findings out of validate, with their filtered field', () => {
+  const log = join(ROOT, 'examples', 'crun-bpf-enospc.txt');
+  const why = kcompatJson([
+    'why',
+    '--no-probe',
+    '--ignore',
+    'cgroup-device-bpf',
+    '--min-severity',
+    'critical',
+    log,
+  ]) as { filtered?: unknown };
+  assert.ok(why.filtered);
+  assertMatchesSchema('report', why);
+  const verifier = kcompatJson([
+    'verifier',
+    '--ignore',
+    'complexity-limit',
+    join(ROOT, 'examples', 'verifier-too-large.log'),
+  ]) as { filtered?: unknown };
+  assert.ok(verifier.filtered);
+  assertMatchesSchema('verifier-report', verifier);
+});
+
 test('verifier reports validate, for every public log in the fixtures', () => {
   const logs = parse(
     readFileSync(join(ROOT, 'src', 'verifier', 'fixtures', 'public-logs.yaml'), 'utf8'),

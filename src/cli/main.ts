@@ -15,6 +15,7 @@ import {
   UsageError,
 } from './errors.js';
 import { printable } from '../report/printable.js';
+import { addReportOptions, type ReportFlags, type ReportOptions } from './report-options.js';
 
 // Each command imports what it uses when it runs: start-up stays small (a `probe` never loads
 // the YAML parser or the schema library).
@@ -22,10 +23,8 @@ const require = createRequire(import.meta.url);
 const VERSION = (require('../../package.json') as { version: string }).version;
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
-type Format = (typeof FORMATS)[number];
 
-interface CommonOptions {
-  format: Format;
+interface CommonOptions extends ReportFlags {
   kb: string[];
   kernel?: string;
   with: string[];
@@ -61,6 +60,22 @@ function exitStuck(label: string): never {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** -q: warnings and notes on standard error are not printed either (errors still are). */
+let quiet = false;
+
+function warn(message: string): void {
+  if (!quiet) process.stderr.write(`kcompat: ${printable(message)}\n`);
+}
+
+/** The report options (src/cli/report-options.ts) with the config file; sets -q for warn(). */
+async function reportOptions(flags: ReportFlags, command: Command): Promise<ReportOptions> {
+  const { resolveReportOptions } = await import('./report-options.js');
+  const options = await resolveReportOptions(flags, command);
+  quiet = options.quiet;
+  flags.format = options.format;
+  return options;
+}
 
 /** `kcompat probe --format json` writes ~30 KB; this leaves room for any real host. */
 const MAX_FACTS_FILE_BYTES = 16 << 20;
@@ -185,8 +200,8 @@ async function readFactsFile(path: string, kb: KnowledgeBase): Promise<Facts> {
       `--facts ${path}: ${keys.length === 1 ? 'its one fact is not one' : `none of its ${keys.length} facts is one`} kcompat knows (${listed}); kcompat probe --format json shows the keys`,
     );
   if (unknownKeys.length > 0)
-    process.stderr.write(
-      `kcompat: warning: --facts ${printable(path)}: ${unknownKeys.length === 1 ? 'a fact' : `${unknownKeys.length} facts`} no probe collects and no known issue reads, so unused: ${printable(listed)}\n`,
+    warn(
+      `warning: --facts ${path}: ${unknownKeys.length === 1 ? 'a fact' : `${unknownKeys.length} facts`} no probe collects and no known issue reads, so unused: ${listed}`,
     );
   return parsed.facts;
 }
@@ -235,7 +250,7 @@ function createProgress(json: boolean): {
   done(): void;
 } {
   const MIN_BYTES = 8 << 20;
-  const enabled = Boolean(process.stderr.isTTY) && !json;
+  const enabled = Boolean(process.stderr.isTTY) && !json && !quiet;
   const started = Date.now();
   let last = 0;
   let shown = false;
@@ -265,8 +280,10 @@ function createProgress(json: boolean): {
   };
 }
 
-function useColor(options: { color?: boolean }): boolean {
+/** Colour on a terminal; never in a file (-o) unless --color asks. */
+function useColor(options: { color?: boolean; output?: string }): boolean {
   if (options.color !== undefined) return options.color;
+  if (options.output !== undefined && options.output !== '-') return false;
   return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 }
 
@@ -290,10 +307,27 @@ async function render(report: Report, options: CommonOptions): Promise<string> {
   }
 }
 
-async function finish(report: Report, options: CommonOptions): Promise<number> {
-  process.stdout.write(await render(report, options));
-  const { hasActionableFindings } = await import('../core/report.js');
-  return hasActionableFindings(report) ? EXIT_FINDINGS : EXIT_NOTHING_FOUND;
+/**
+ * Filters the Report (--ignore, --min-severity, --verdict; src/core/report-filter.ts), prints or
+ * writes it, and gives the exit code of what is left (--fail-on, or the default contract).
+ */
+async function finish(
+  report: Report,
+  options: CommonOptions,
+  reportOptions: ReportOptions,
+): Promise<number> {
+  const { filterReport, shouldFail } = await import('../core/report-filter.js');
+  const { deliver, filterNote, warnExpired } = await import('./report-options.js');
+  const filtered = filterReport(report, reportOptions.filter, reportOptions.today);
+  warnExpired(filtered.expired, reportOptions);
+  deliver(
+    (await render(filtered.report, options)) +
+      filterNote(filtered.report.filtered, reportOptions.format),
+    reportOptions,
+  );
+  return shouldFail(filtered.report.findings, reportOptions.failOn)
+    ? EXIT_FINDINGS
+    : EXIT_NOTHING_FOUND;
 }
 
 // Every example runs as shown from the package directory, on the real texts in examples/ (a test
@@ -309,6 +343,11 @@ Examples:
   kcompat why -v 'examples/*.txt'                    # every finding in full (ruled-out, benign too)
   gzip -c examples/containerd.log | kcompat why      # gzip and zstd are recognised by content
   # also: journald JSON and export, docker json-file, CRI (/var/log/pods), dmesg, /dev/kmsg
+  kcompat why --min-severity error --verdict confirmed,likely examples/containerd.log
+  kcompat why --ignore-file examples/kcompatignore examples/map-create-eperm.txt   # accepted risks
+  kcompat why --format json -o report.json examples/crun-bpf-enospc.txt   # the report in a file
+  kcompat why -q --fail-on confirmed examples/crun-bpf-enospc.txt   # CI: exit 1 only if confirmed
+  # defaults from .kcompat.yaml here, or: KCOMPAT_CONFIG=examples/kcompat.yaml kcompat why ...
 
 Output: a summary line per finding, best first, then the findings to act on (confirmed and
 likely at warning or above) in full; -v shows every finding in full.`;
@@ -319,6 +358,9 @@ Examples:
   kcompat check --details                         # information findings in full too
   kcompat check --no-probe --kernel 5.10.0-26-amd64 --with crun@1.14.0
   kcompat probe --format json > node-17.json && kcompat check --facts node-17.json --with crun@1.15.0 --format json
+  kcompat check --no-probe --kernel 5.10.0-26-amd64 --with crun@1.14.0 --min-severity error -o plan.txt
+  kcompat check -q --fail-on at-risk --ignore-file examples/kcompatignore   # CI: exit 1 if at risk
+  # defaults from .kcompat.yaml here, or: KCOMPAT_CONFIG=examples/kcompat.yaml kcompat check
 
 Output: a summary line per finding, then the findings at risk at warning or above in full; last,
 the known issues no fact decided (unknown or inconclusive facts, or only kcompat's own missing
@@ -338,9 +380,13 @@ Examples:
   kcompat verifier examples/verifier-too-large.log
   cat examples/verifier-too-large.log | kcompat verifier   # or: bpftool -d prog load prog.bpf.o /sys/fs/bpf/p 2>&1 | kcompat verifier
   gzip -c examples/verifier-too-large.log | kcompat verifier --format json
+  kcompat verifier -q examples/verifier-too-large.log            # the exit code alone
+  kcompat verifier --ignore complexity-limit -o verifier.txt examples/verifier-too-large.log
 
 Exit codes: 0 the verifier accepted the program, 1 it was rejected (or the log is cut
-before it says), 2 not a verifier log.`;
+before it says), 2 not a verifier log. For --ignore, --min-severity, --verdict and --fail-on the
+log's result is one finding: the message's id (kcompat verifier --format json: explanation.id),
+verdict confirmed when rejected, likely when cut, severity error.`;
 
 const EXAMPLES_KB = `
 Examples:
@@ -356,25 +402,32 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
     .version(VERSION)
     .exitOverride()
-    // Usage errors are one line, like every other error: "kcompat: <what> (kcompat help ...)".
+    // Usage errors are one line, like every other error: "kcompat: <what> (kcompat help ...)";
+    // commander puts its "(Did you mean --ignore?)" on a line of its own.
     .configureOutput({
       outputError: (message, write) =>
         write(
-          `kcompat: ${printable(message.replace(/^error: /, '').trim())} (kcompat help shows the usage)\n`,
+          `kcompat: ${printable(
+            message
+              .replace(/^error: /, '')
+              .trim()
+              .replace(/\s*\n\s*/g, ' '),
+          )} (kcompat help shows the usage)\n`,
         ),
     });
 
-  addOutputOptions(addFactOptions(program.command('why')))
+  addReportOptions(addOutputOptions(addFactOptions(program.command('why'))))
     .description('diagnose error text or whole logs (files, - for standard input, .gz)')
     .argument('[files...]', 'files to read; standard input when none is given')
     .option('--timeout <seconds>', 'stop reading an input that stays open longer (a FIFO, a pipe)')
     .addHelpText('after', EXAMPLES_WHY)
-    .action(async (files: string[], options: CommonOptions) => {
+    .action(async (files: string[], options: CommonOptions, command: Command) => {
       const names = files.length > 0 ? files : ['-'];
       if (names.includes('-') && process.stdin.isTTY) {
         throw new UsageError('no input: give a file, or pipe text into kcompat why');
       }
-      const kb = await loadKb(options.kb);
+      const report = await reportOptions(options, command);
+      const kb = await loadKb([...report.kbDirs, ...options.kb]);
       const facts = await gatherFacts(options, kb);
       const { expandInputs, streamLines } = await import('./input.js');
       const { LogScanner } = await import('../core/log-scanner.js');
@@ -391,7 +444,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
         if (!(error instanceof InputError)) throw error;
         if (names.length === 1 && inputs.length <= 1) throw error;
         errors.push(error);
-        process.stderr.write(`kcompat: ${printable(error.message)}\n`);
+        warn(error.message);
       };
       for (const error of errors.splice(0)) inputError(error);
       for (const name of inputs) {
@@ -434,20 +487,26 @@ export function buildProgram(setExit: (code: number) => void): Command {
           ...(verifierCatalogue ? { verifierCatalogue } : {}),
         }),
         options,
+        report,
       );
       setExit(code + (errors.length > 0 ? EXIT_INPUT_ERROR : 0));
     });
 
-  addOutputOptions(addFactOptions(program.command('check', { isDefault: true })))
+  addReportOptions(addOutputOptions(addFactOptions(program.command('check', { isDefault: true }))))
     .description('evaluate every known issue against this host (or --facts, --kernel, --with)')
     .addHelpText('after', EXAMPLES_CHECK)
-    .action(async (options: CommonOptions) => {
-      const kb = await loadKb(options.kb);
+    .action(async (options: CommonOptions, command: Command) => {
+      const report = await reportOptions(options, command);
+      const kb = await loadKb([...report.kbDirs, ...options.kb]);
       const { check } = await import('../core/diagnose.js');
       const { mergeFacts } = await import('../core/facts.js');
       const { host, explicit } = await gatherFacts(options, kb);
       setExit(
-        await finish(check(mergeFacts(host, explicit), kb, { toolVersion: VERSION }), options),
+        await finish(
+          check(mergeFacts(host, explicit), kb, { toolVersion: VERSION }),
+          options,
+          report,
+        ),
       );
     });
 
@@ -516,7 +575,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       },
     );
 
-  program
+  const verifier = program
     .command('verifier')
     .description(
       'explain a BPF verifier log (raw, or as libbpf, cilium/ebpf, bcc, bpftool or crun print it)',
@@ -527,18 +586,21 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
     .option('--color', 'force colour')
     .option('--no-color', 'never colour')
-    .option('--timeout <seconds>', 'stop reading an input that stays open longer (a FIFO, a pipe)')
+    .option('--timeout <seconds>', 'stop reading an input that stays open longer (a FIFO, a pipe)');
+  addReportOptions(verifier)
     .addHelpText('after', EXAMPLES_VERIFIER)
     .action(
       async (
         file: string | undefined,
-        options: { format: string; color?: boolean; timeout?: string },
+        options: ReportFlags & { color?: boolean; timeout?: string },
+        command: Command,
       ) => {
         const name = file ?? '-';
         if (name === '-' && process.stdin.isTTY)
           throw new UsageError(
             'no input: give a file, or pipe a verifier log into kcompat verifier',
           );
+        const reportOpts = await reportOptions(options, command);
         const { VerifierLogParser, MAX_LINE_CHARS, isVerifierLog } =
           await import('../verifier/parse.js');
         const { explainVerifierLog } = await import('../verifier/explain.js');
@@ -562,16 +624,30 @@ export function buildProgram(setExit: (code: number) => void): Command {
           throw new UsageError(
             `${name === '-' ? 'standard input' : name}: no BPF verifier log found (no instructions, no verifier messages)`,
           );
-        const report = explainVerifierLog(parsed, loadCatalogue(), name);
+        // The log's result is one finding for the filters (verifierFinding): the explanation is
+        // printed either way, and what the filters leave decides the exit code.
+        const { filterVerifierReport, shouldFail } = await import('../core/report-filter.js');
+        const { deliver, filterNote, warnExpired } = await import('./report-options.js');
+        const filtered = filterVerifierReport(
+          explainVerifierLog(parsed, loadCatalogue(), name),
+          reportOpts.filter,
+          reportOpts.today,
+        );
+        warnExpired(filtered.expired, reportOpts);
+        const report = filtered.report;
         const formats = await import('../report/verifier.js');
-        process.stdout.write(
-          options.format === 'json'
+        deliver(
+          (options.format === 'json'
             ? formats.formatVerifierJson(report)
             : options.format === 'markdown'
               ? formats.formatVerifierMarkdown(report)
-              : formats.formatVerifierText(report, { color: useColor(options) }),
+              : formats.formatVerifierText(report, { color: useColor(options) })) +
+            filterNote(report.filtered, reportOpts.format),
+          reportOpts,
         );
-        setExit(report.outcome === 'accepted' ? EXIT_NOTHING_FOUND : EXIT_FINDINGS);
+        setExit(
+          shouldFail(filtered.findings, reportOpts.failOn) ? EXIT_FINDINGS : EXIT_NOTHING_FOUND,
+        );
       },
     );
 

@@ -1,5 +1,6 @@
 // The one Report type every command produces and every formatter reads.
 import type { FactConflict, Facts } from './facts.js';
+import type { FilterSummary } from './filter-summary.js';
 import type { Severity } from '../kb/schema.js';
 import type { VerifierReport } from '../verifier/explain.js';
 
@@ -142,6 +143,11 @@ export interface Report {
      */
     note?: string;
   }[];
+  /**
+   * What --ignore (and the ignore file, the config file), --min-severity and --verdict left out
+   * of `findings` (src/core/report-filter.ts); present only when one of them was given.
+   */
+  filtered?: FilterSummary;
 }
 
 /** Verdicts that mean "act on this": they set exit code 1 at warning severity or above. */

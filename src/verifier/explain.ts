@@ -2,6 +2,7 @@
 // instruction, the limit hit, whether the log was cut, and what the message means, from the
 // catalogue. Pure.
 import { errnoByName } from '../core/errno.js';
+import type { FilterSummary } from '../core/filter-summary.js';
 import {
   fillPlaceholders,
   lookupMessage,
@@ -57,6 +58,8 @@ export interface VerifierReport {
   explanation: VerifierExplanation | null;
   notes: string[];
   lines: number;
+  /** What --ignore, --min-severity or --verdict left out (the log's result, or nothing). */
+  filtered?: FilterSummary;
 }
 
 /** Every errno a kernel returns with this message: the usual one, then other versions' ones. */
