@@ -217,7 +217,35 @@ export const LIBRARY_COMPONENTS = [
 /** A shared library's version, from its file name (libbpf.so.1.4.0, libbcc.so.0.29.1). */
 export function libraryFact(fs: HostFs, stem: string): Fact {
   const dirs = [...LIBRARY_DIRS, ...LIBRARY_DIRS.flatMap((dir) => multiarchDirs(fs, dir))];
-  const versionedName = new RegExp(`^${stem.replace(/\./g, '\\.')}\\d+\\.\\d+(?:\\.\\d+)?$`);
+  const escaped = stem.replace(/\./g, '\\.');
+  const versionedName = new RegExp(`^${escaped}\\d+\\.\\d+(?:\\.\\d+)?$`);
+  const found = findInDirs(fs, dirs, (dir, names) => {
+    // The soname link (libbpf.so.1) names the library programs load; a stray older file does not.
+    const soname = names.find((name) => new RegExp(`^${escaped}\\d+$`).test(name));
+    const linked = soname ? resolveLink(fs, dir, soname) : undefined;
+    const file =
+      linked && versionedName.test(linked)
+        ? linked
+        : names
+            .filter((name) => versionedName.test(name))
+            .sort()
+            .at(-1);
+    const version = file ? normalizeVersion(file.slice(stem.length)) : null;
+    return file && version ? { file, version } : undefined;
+  });
+  if (found) return known(found.version, join(found.dir, found.file));
+  return known(
+    null,
+    `not installed: no ${stem}* in ${LIBRARY_DIRS.join(', ')} or their multiarch directories`,
+  );
+}
+
+/** The first of dirs whose listing `pick` finds a versioned file in (unreadable ones skipped). */
+function findInDirs(
+  fs: HostFs,
+  dirs: readonly string[],
+  pick: (dir: string, names: string[]) => { file: string; version: string } | undefined,
+): { dir: string; file: string; version: string } | undefined {
   for (const dir of dirs) {
     let names: string[];
     try {
@@ -225,20 +253,10 @@ export function libraryFact(fs: HostFs, stem: string): Fact {
     } catch {
       continue;
     }
-    const versioned = names.filter((name) => versionedName.test(name)).sort();
-    // The soname link (libbpf.so.1) names the library programs load; a stray older file does not.
-    const soname = names.find((name) =>
-      new RegExp(`^${stem.replace(/\./g, '\\.')}\\d+$`).test(name),
-    );
-    const linked = soname ? resolveLink(fs, dir, soname) : undefined;
-    const file = linked && versionedName.test(linked) ? linked : versioned.at(-1);
-    const version = file ? normalizeVersion(file.slice(stem.length)) : null;
-    if (version) return known(version, `${join(dir, file!)}`);
+    const found = pick(dir, names);
+    if (found) return { dir, ...found };
   }
-  return known(
-    null,
-    `not installed: no ${stem}* in ${LIBRARY_DIRS.join(', ')} or their multiarch directories`,
-  );
+  return undefined;
 }
 
 /**
@@ -257,20 +275,15 @@ export function systemdFact(fs: HostFs): Fact {
       .flatMap((dir) => multiarchDirs(fs, dir))
       .map((dir) => join(dir, 'systemd')),
   );
-  for (const dir of dirs) {
-    let names: string[];
-    try {
-      names = readdirSync(fs.path(dir));
-    } catch {
-      continue;
-    }
+  const found = findInDirs(fs, dirs, (_dir, names) => {
     // Debian: libsystemd-shared-252.so; Fedora: libsystemd-shared-255.4-1.fc40.so.
     const file = names.find((name) => /^libsystemd-shared-\d+/.test(name));
     const version = file
       ? normalizeVersion(/^libsystemd-shared-(\d+(?:\.\d+)?)/.exec(file)![1]!)
       : null;
-    if (version) return known(version, `/proc/1/comm is systemd; ${join(dir, file!)}`);
-  }
+    return file && version ? { file, version } : undefined;
+  });
+  if (found) return known(found.version, `/proc/1/comm is systemd; ${join(found.dir, found.file)}`);
   return unknown('systemd is PID 1, but no libsystemd-shared-*.so says its version');
 }
 
