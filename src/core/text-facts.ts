@@ -98,6 +98,7 @@ const ROOT_PROMPT =
 const SUDO_COMMAND =
   /^\s*(?:[^\s$#%>]{0,200}[$%>] +)?sudo +(?!-u\b|--user\b|-g\b|--group\b|(?:is|was|does|doesn't|can|will|should|may|and|or|to|the|a)\b)(?:-[A-Za-z]{1,6} +){0,4}[\w./~-]/;
 const CONTAINER_HOSTNAME = /^[0-9a-f]{12}$/;
+const CREDENTIAL_LINE_CHARS = 4096;
 
 /** What a command line in the paste asks, whose answer is the next line. */
 type Awaiting =
@@ -195,6 +196,8 @@ export class TextFactReader {
     text: string,
     set: (key: string, value: FactValue, how?: string) => void,
   ): void {
+    // A prompt, `id` or CapEff line is short; a long line is not worth the regexes.
+    if (text.length > CREDENTIAL_LINE_CHARS) return;
     const prompt = ROOT_PROMPT.exec(text);
     const sudo = !prompt && SUDO_COMMAND.test(text);
     if (prompt || sudo) {
