@@ -17,6 +17,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, cliHarness, ROOT, type Run } from './cli-harness.js';
+import { missing } from './require.js';
 
 const { scratch, json, assertUsageError } = cliHarness('kcompat-report-options-');
 const EXAMPLES = join(ROOT, 'examples');
@@ -332,10 +333,10 @@ test('-o over a device or a symbolic link writes through it: /dev/null stays a d
   assert.match(readFileSync(join(dir, 'real.txt'), 'utf8'), /^kcompat why: 2 findings/);
   // Renaming over a device would replace it with a regular file (as root, /dev/null itself):
   // a device of the test's own, made with mknod, stands for it.
-  if (process.getuid?.() !== 0) return t.skip('mknod needs root');
+  if (process.getuid?.() !== 0) return void missing(t, 'mknod needs root');
   const device = join(dir, 'null');
   const made = spawnSync('mknod', ['-m', '666', device, 'c', '1', '3']);
-  if (made.status !== 0) return t.skip(`mknod: ${made.stderr}`);
+  if (made.status !== 0) return void missing(t, `mknod: ${made.stderr}`);
   assert.equal(kcompat([...PLANNED_WHY, '-o', device, ENOSPC], dir).status, 1);
   assert.ok(statSync(device).isCharacterDevice(), 'still a character device');
   // A full disk (/dev/full's twin): one line, exit 2.

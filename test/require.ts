@@ -6,7 +6,8 @@ import { machine, release } from 'node:os';
 import type { TestContext } from 'node:test';
 import { openBpfSyscall } from '../src/host/bpf/syscall.js';
 
-function missing(t: TestContext, reason: string): false {
+/** Skips with the reason on a developer machine; fails in CI, which must run every test. */
+export function missing(t: TestContext, reason: string): false {
   if (process.env.CI === 'true') assert.fail(`CI must run this test, but ${reason}`);
   t.skip(reason);
   return false;
