@@ -79,12 +79,10 @@ export async function scanFiles(
       problems.length === 1 ? problems[0] : `none of the ${paths.length} inputs could be read`,
     );
   const scan = scanner.finish();
-  // The catalogue (and the YAML parser it needs) is loaded only when some input carried a log.
+  // The catalogue is read only when some input carried a verifier log.
   const verifierCatalogue =
     options.verifierCatalogue ??
-    (scan.evidence.some((evidence) => evidence.verifierLog)
-      ? (await import('./verifier/catalogue-file.js')).loadCatalogue()
-      : undefined);
+    (scan.evidence.some((evidence) => evidence.verifierLog) ? loadCatalogue() : undefined);
   return reportScan(scan, facts, kb, {
     toolVersion: VERSION,
     ...diagnoseOptions,

@@ -27,6 +27,11 @@ export function componentVersionKey(component: string): string {
   return `components.${component}.version`;
 }
 
+/** The component a fact key names (`components.crun.version` -> crun): componentVersionKey's inverse. */
+export function componentOfKey(key: string): string | undefined {
+  return /^components\.(.+)\.version$/.exec(key)?.[1];
+}
+
 /** The kernel.* facts for a release string, resolved to its upstream version. */
 export function kernelFacts(
   release: string,

@@ -3,17 +3,10 @@
 // known issue reads. Either would otherwise pass silently and leave a clean-looking result.
 import type { Condition } from '../kb/schema.js';
 import type { KnowledgeBase } from '../kb/types.js';
-import type { Facts } from './facts.js';
-
-const COMPONENT_VERSION_KEY = /^components\.(.+)\.version$/;
-
-/** The component a fact key names (`components.crun.version` -> crun), or undefined. */
-export function componentOfKey(key: string): string | undefined {
-  return COMPONENT_VERSION_KEY.exec(key)?.[1];
-}
+import { componentOfKey, componentVersionKey, type Facts } from './facts.js';
 
 function conditionKey(condition: Condition): string | undefined {
-  if ('component' in condition) return `components.${condition.component}.version`;
+  if ('component' in condition) return componentVersionKey(condition.component);
   if ('kernel' in condition) return condition.feature?.fact;
   return condition.fact;
 }
@@ -28,7 +21,7 @@ export function factKeysRead(kb: KnowledgeBase): Set<string> {
       if (key !== undefined) keys.add(key);
     }
     // usedBy reads components.<name>.version: whether something that needs the entry is there.
-    for (const component of issue.usedBy) keys.add(`components.${component}.version`);
+    for (const component of issue.usedBy) keys.add(componentVersionKey(component));
   }
   return keys;
 }

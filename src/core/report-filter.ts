@@ -4,7 +4,7 @@
 // day the caller gives, so a test decides the date.
 import { SEVERITIES, type Severity } from '../kb/severity.js';
 import type { FilterSummary, FilterVerdict, IgnoredFinding } from './filter-summary.js';
-import { ACTIONABLE_VERDICTS, VERDICTS, type Report, type Verdict } from './report.js';
+import { isActionable, VERDICTS, type Report, type Verdict } from './report.js';
 import type { VerifierReport } from '../verifier/explain.js';
 
 // filter-summary.ts spells the verdicts out (it imports nothing); they must be these.
@@ -143,6 +143,14 @@ export function filterIsEmpty(filter: ReportFilter): boolean {
   );
 }
 
+/** The ignore entries in force on `today`, by finding id (the first entry for an id wins). */
+function activeIgnores(filter: ReportFilter, today: string): Map<string, IgnoreEntry> {
+  const active = new Map<string, IgnoreEntry>();
+  for (const entry of filter.ignore)
+    if (!isExpired(entry, today) && !active.has(entry.id)) active.set(entry.id, entry);
+  return active;
+}
+
 export interface FilteredFindings<F> {
   kept: F[];
   summary: FilterSummary;
@@ -157,9 +165,7 @@ export function filterFindings<F extends FilterableFinding>(
   today: string,
 ): FilteredFindings<F> {
   const expired = filter.ignore.filter((entry) => isExpired(entry, today));
-  const active = new Map<string, IgnoreEntry>();
-  for (const entry of filter.ignore)
-    if (!isExpired(entry, today) && !active.has(entry.id)) active.set(entry.id, entry);
+  const active = activeIgnores(filter, today);
   const floor = filter.minSeverity ? SEVERITIES.indexOf(filter.minSeverity) : 0;
   const kept: F[] = [];
   const ignored: IgnoredFinding[] = [];
@@ -200,9 +206,7 @@ export function filterReport(
 ): { report: Report; expired: IgnoreEntry[] } {
   if (filterIsEmpty(filter)) return { report, expired: [] };
   const { kept, summary, expired } = filterFindings(report.findings, filter, today);
-  const ignoredIds = new Set(
-    filter.ignore.filter((entry) => !isExpired(entry, today)).map((entry) => entry.id),
-  );
+  const ignoredIds = activeIgnores(filter, today);
   const filtered: Report = { ...report, findings: kept, filtered: summary };
   if (report.undecided)
     filtered.undecided = report.undecided.filter((issue) => !ignoredIds.has(issue.id));
@@ -249,10 +253,7 @@ export function filterVerifierReport(
  * Without: the contract of every command, an actionable verdict at warning or above.
  */
 export function shouldFail(findings: readonly FilterableFinding[], failOn?: Verdict): boolean {
-  if (failOn === undefined)
-    return findings.some(
-      (finding) => ACTIONABLE_VERDICTS.has(finding.verdict) && finding.severity !== 'info',
-    );
+  if (failOn === undefined) return findings.some(isActionable);
   const limit = FAIL_ON_ORDER.indexOf(failOn);
   return findings.some((finding) => FAIL_ON_ORDER.indexOf(finding.verdict) <= limit);
 }

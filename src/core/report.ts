@@ -158,7 +158,7 @@ export const ACTIONABLE_VERDICTS: ReadonlySet<Verdict> = new Set([
 ]);
 
 /** A finding to act on: confirmed, likely or at risk, at warning severity or above. */
-export function isActionable(finding: Finding): boolean {
+export function isActionable(finding: Pick<Finding, 'verdict' | 'severity'>): boolean {
   return ACTIONABLE_VERDICTS.has(finding.verdict) && finding.severity !== 'info';
 }
 

@@ -219,9 +219,10 @@ export function libraryFact(fs: HostFs, stem: string): Fact {
   const dirs = [...LIBRARY_DIRS, ...LIBRARY_DIRS.flatMap((dir) => multiarchDirs(fs, dir))];
   const escaped = stem.replace(/\./g, '\\.');
   const versionedName = new RegExp(`^${escaped}\\d+\\.\\d+(?:\\.\\d+)?$`);
+  const sonameName = new RegExp(`^${escaped}\\d+$`);
   const found = findInDirs(fs, dirs, (dir, names) => {
     // The soname link (libbpf.so.1) names the library programs load; a stray older file does not.
-    const soname = names.find((name) => new RegExp(`^${escaped}\\d+$`).test(name));
+    const soname = names.find((name) => sonameName.test(name));
     const linked = soname ? resolveLink(fs, dir, soname) : undefined;
     const file =
       linked && versionedName.test(linked)

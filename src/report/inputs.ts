@@ -1,6 +1,7 @@
 // What the text and markdown formats say about the inputs of `kcompat why`: their names (or, for
 // many, their count and totals) and a sentence for each thing a user should know about reading
 // them (cut lines, NUL runs, an input that could not be read).
+import { componentOfKey } from '../core/facts.js';
 import type { InputSummary, Report } from '../core/report.js';
 
 /** Inputs listed by name up to a few; beyond, their count and totals. */
@@ -90,7 +91,7 @@ export function describePlan(report: Report): { plan: string; others: number } |
     release !== undefined && 'value' in release && release.source === '--kernel';
   if (kernelPlanned) planned.push(`kernel ${String(release.value)}`);
   for (const [key, fact] of Object.entries(report.facts)) {
-    const component = /^components\.(.+)\.version$/.exec(key)?.[1];
+    const component = componentOfKey(key);
     if (component === undefined || !('value' in fact) || !fact.source.startsWith('--with'))
       continue;
     planKeys.add(key);
