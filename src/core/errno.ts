@@ -41,6 +41,8 @@ const TABLE: readonly Errno[] = [
   { name: 'ERANGE', number: 34, message: 'Numerical result out of range' },
   { name: 'ENOSYS', number: 38, message: 'Function not implemented' },
   { name: 'ELOOP', number: 40, message: 'Too many levels of symbolic links' },
+  // include/uapi/asm-generic/errno.h: 93; netlink's answer for a protocol no module registered.
+  { name: 'EPROTONOSUPPORT', number: 93, message: 'Protocol not supported' },
   { name: 'EOPNOTSUPP', number: 95, message: 'Operation not supported', also: ['Not supported'] },
   { name: 'ENOTSUP', number: 95, message: 'Operation not supported', also: ['Not supported'] },
   // Kernel-internal (include/linux/errno.h), but BPF returns it to user space.
